@@ -1,0 +1,105 @@
+//! Turns a stored connection (+ its secret) into an `aws_sdk_sqs::Client`, in one place, with
+//! timeouts short enough that a dead endpoint becomes an error in seconds, not minutes.
+
+use std::time::Duration;
+
+use aws_sdk_sqs::config::retry::RetryConfig;
+use aws_sdk_sqs::config::timeout::TimeoutConfig;
+use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
+
+use crate::connection::{Connection, ConnectionSettings, Secret};
+use crate::{profiles, CoreError};
+
+/// Credentials sent to a custom endpoint when the connection has none (local servers accept any).
+const LOCAL_KEY_ID: &str = "sqs-pilot-local";
+
+/// An SQS client and a short description of where it goes, for error sentences.
+#[derive(Clone, Debug)]
+pub struct SqsClient {
+    pub sdk: aws_sdk_sqs::Client,
+    /// "SQS in eu-west-1" or the endpoint URL.
+    pub target: String,
+}
+
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(15))
+        .operation_timeout(Duration::from_secs(30))
+        .build()
+}
+
+fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(2)
+}
+
+fn static_client(
+    region: &str,
+    key_id: &str,
+    secret: &str,
+    endpoint: Option<&str>,
+) -> aws_sdk_sqs::Client {
+    let mut b = aws_sdk_sqs::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .credentials_provider(Credentials::new(key_id, secret, None, None, "sqs-pilot"))
+        .timeout_config(timeouts())
+        .retry_config(retries());
+    if let Some(url) = endpoint {
+        b = b.endpoint_url(url);
+    }
+    aws_sdk_sqs::Client::from_conf(b.build())
+}
+
+/// Builds the client for a connection. `secret` is the keychain's entry for it, if any.
+pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsClient, CoreError> {
+    match &conn.settings {
+        ConnectionSettings::AccessKeys { region, access_key_id } => {
+            let secret = secret.ok_or_else(|| {
+                CoreError::Credentials(format!(
+                    "The secret access key of '{}' is not in the system keychain. Edit the connection and enter it again.",
+                    conn.name
+                ))
+            })?;
+            Ok(SqsClient {
+                sdk: static_client(region, access_key_id, secret.expose(), None),
+                target: format!("SQS in {region}"),
+            })
+        }
+        ConnectionSettings::Endpoint { url, region, access_key_id } => {
+            let (key, secret) = match (access_key_id, secret) {
+                (Some(k), Some(s)) => (k.as_str(), s.expose()),
+                (Some(_), None) => {
+                    return Err(CoreError::Credentials(format!(
+                        "The secret access key of '{}' is not in the system keychain. Edit the connection and enter it again.",
+                        conn.name
+                    )))
+                }
+                (None, _) => (LOCAL_KEY_ID, LOCAL_KEY_ID),
+            };
+            Ok(SqsClient { sdk: static_client(region, key, secret, Some(url)), target: url.clone() })
+        }
+        ConnectionSettings::Profile { profile, region } => {
+            if !profiles::list_profiles().iter().any(|p| &p.name == profile) {
+                return Err(CoreError::Credentials(format!(
+                    "The AWS profile '{profile}' is not in ~/.aws/config or ~/.aws/credentials any more. Add it back, or edit this connection."
+                )));
+            }
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .profile_name(profile)
+                .timeout_config(timeouts())
+                .retry_config(retries());
+            if let Some(r) = region {
+                loader = loader.region(Region::new(r.clone()));
+            }
+            let cfg = loader.load().await;
+            let region = cfg.region().map(|r| r.to_string()).ok_or_else(|| {
+                CoreError::field(
+                    "region",
+                    format!("The profile '{profile}' sets no region. Pick a region for this connection."),
+                )
+            })?;
+            Ok(SqsClient { sdk: aws_sdk_sqs::Client::new(&cfg), target: format!("SQS in {region}") })
+        }
+    }
+}

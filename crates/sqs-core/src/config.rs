@@ -1,0 +1,228 @@
+//! The app's own settings file (JSON in the platform config dir): connections without
+//! secrets and the last used connection. Written atomically; a corrupt file is kept aside.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::connection::Connection;
+use crate::CoreError;
+
+/// Overrides the config directory (tests, portable installs).
+pub const CONFIG_DIR_ENV: &str = "SQS_PILOT_CONFIG_DIR";
+const FILE_NAME: &str = "connections.json";
+
+/// What the config file holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppConfig {
+    #[serde(default = "current_version")]
+    pub version: u32,
+    #[serde(default)]
+    pub connections: Vec<Connection>,
+    #[serde(default)]
+    pub last_used: Option<String>,
+}
+
+fn current_version() -> u32 {
+    1
+}
+
+impl AppConfig {
+    pub fn find(&self, id: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.id == id)
+    }
+}
+
+/// The result of loading at start-up: a usable config and, if the file was damaged, a notice.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: AppConfig,
+    pub notice: Option<String>,
+}
+
+/// Reads and writes the config file.
+#[derive(Debug, Clone)]
+pub struct ConfigStore {
+    dir: PathBuf,
+}
+
+impl ConfigStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        ConfigStore { dir: dir.into() }
+    }
+
+    /// The platform config dir (e.g. ~/.config/sqs-pilot), or `$SQS_PILOT_CONFIG_DIR`.
+    pub fn default_dir() -> Result<PathBuf, CoreError> {
+        if let Some(d) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+            return Ok(PathBuf::from(d));
+        }
+        directories::ProjectDirs::from("dev", "sqs-pilot", "sqs-pilot")
+            .map(|p| p.config_dir().to_path_buf())
+            .ok_or_else(|| {
+                CoreError::Config("No home directory was found to keep the settings in. Set HOME and restart.".into())
+            })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// Loads the file; a missing file is a fresh default, a damaged one an error.
+    pub fn load(&self) -> Result<AppConfig, CoreError> {
+        let path = self.path();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(AppConfig { version: 1, ..Default::default() }),
+            Err(e) => {
+                return Err(CoreError::Config(format!(
+                    "The settings file {} could not be read ({e}). Check its permissions.",
+                    path.display()
+                )))
+            }
+        };
+        serde_json::from_str(&text).map_err(|e| {
+            CoreError::Config(format!(
+                "The settings file {} is damaged (line {}, column {}).",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        })
+    }
+
+    /// Loads for start-up: a damaged file is renamed aside (never deleted) and a fresh config
+    /// is used, with a notice that says where the old file went.
+    pub fn load_or_recover(&self) -> Loaded {
+        match self.load() {
+            Ok(config) => Loaded { config, notice: None },
+            Err(err) => {
+                let stamp = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let aside = self.dir.join(format!("{FILE_NAME}.damaged-{stamp}"));
+                let notice = match std::fs::rename(self.path(), &aside) {
+                    Ok(()) => format!(
+                        "{err} It was kept as {} and the app started with no saved connections. Secrets in the keychain were not touched.",
+                        aside.display()
+                    ),
+                    Err(_) => format!("{err} The app started with no saved connections; the file was left as it is."),
+                };
+                Loaded { config: AppConfig { version: 1, ..Default::default() }, notice: Some(notice) }
+            }
+        }
+    }
+
+    /// Writes the whole config atomically (temp file, fsync, rename), readable by the user only.
+    pub fn save(&self, config: &AppConfig) -> Result<(), CoreError> {
+        let fail = |what: &str, e: std::io::Error| {
+            CoreError::Config(format!(
+                "The settings could not be saved: {what} {} failed ({e}). Check free disk space and permissions.",
+                self.dir.display()
+            ))
+        };
+        std::fs::create_dir_all(&self.dir).map_err(|e| fail("creating", e))?;
+        let json = serde_json::to_vec_pretty(config)
+            .map_err(|e| CoreError::Internal(format!("settings could not be encoded: {e}")))?;
+        let tmp = self.dir.join(format!(".{FILE_NAME}.tmp"));
+        {
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut f = opts.open(&tmp).map_err(|e| fail("writing in", e))?;
+            f.write_all(&json).map_err(|e| fail("writing in", e))?;
+            f.sync_all().map_err(|e| fail("writing in", e))?;
+        }
+        std::fs::rename(&tmp, self.path()).map_err(|e| fail("replacing the file in", e))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection::ConnectionSettings;
+
+    fn sample() -> AppConfig {
+        AppConfig {
+            version: 1,
+            connections: vec![Connection {
+                id: "c1".into(),
+                name: "moto".into(),
+                settings: ConnectionSettings::Endpoint {
+                    url: "http://127.0.0.1:5000".into(),
+                    region: "us-east-1".into(),
+                    access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
+                },
+            }],
+            last_used: Some("c1".into()),
+        }
+    }
+
+    #[test]
+    fn missing_file_is_a_fresh_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path().join("nested"));
+        let c = store.load().unwrap();
+        assert!(c.connections.is_empty());
+        assert_eq!(c.last_used, None);
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path());
+        store.save(&sample()).unwrap();
+        assert_eq!(store.load().unwrap(), sample());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(store.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "config readable by others: {mode:o}");
+        }
+    }
+
+    #[test]
+    fn corrupt_file_is_an_error_then_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path());
+        std::fs::write(store.path(), b"{\"connections\": [ {\"id\": ").unwrap();
+        let e = store.load().unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert!(e.to_string().contains("damaged"));
+
+        let loaded = store.load_or_recover();
+        assert!(loaded.config.connections.is_empty());
+        let notice = loaded.notice.unwrap();
+        assert!(notice.contains("kept as"), "{notice}");
+        // The damaged bytes survive beside the new file.
+        let kept: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("damaged"))
+            .collect();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(std::fs::read(kept[0].path()).unwrap(), b"{\"connections\": [ {\"id\": ");
+        // And saving afterwards works and does not touch the kept file.
+        store.save(&sample()).unwrap();
+        assert_eq!(store.load().unwrap(), sample());
+        assert!(kept[0].path().exists());
+    }
+
+    #[test]
+    fn unknown_future_fields_do_not_break_loading() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path());
+        std::fs::write(store.path(), br#"{"version":1,"connections":[],"last_used":null,"theme":"dark"}"#).unwrap();
+        assert!(store.load().unwrap().connections.is_empty());
+    }
+}

@@ -1,0 +1,14 @@
+//! SQS Pilot's core: connections and their secrets, the SQS client built from them, queue
+//! operations and the typed errors the UI switches on. Builds and tests without Tauri.
+
+pub mod client;
+pub mod config;
+pub mod connection;
+pub mod error;
+pub mod mask;
+pub mod profiles;
+pub mod queues;
+pub mod regions;
+pub mod secrets;
+
+pub use error::{CoreError, ErrorKind, ErrorPayload};

@@ -1,0 +1,184 @@
+//! Secret access keys in the OS keychain (Secret Service on Linux, Keychain on macOS,
+//! Credential Manager on Windows). Calls may block on an unlock prompt, so the async wrappers
+//! run them on the blocking pool with a timeout.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::connection::Secret;
+use crate::CoreError;
+
+/// The keychain service name every entry is filed under; the account is the connection id.
+pub const SERVICE: &str = "sqs-pilot";
+/// How long a keychain call may take before the UI is told the keychain is unavailable.
+pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where secrets are kept. The real one is [`KeyringStore`]; tests of error paths may use others.
+pub trait SecretStore: Send + Sync + 'static {
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), CoreError>;
+    fn get(&self, account: &str) -> Result<Option<Secret>, CoreError>;
+    /// Deleting an absent entry is not an error.
+    fn delete(&self, account: &str) -> Result<(), CoreError>;
+    /// A name for the backend actually in use (to prove it is not a silent in-memory mock).
+    fn backend(&self) -> &'static str;
+}
+
+/// The OS keychain through the `keyring` crate.
+#[derive(Debug, Clone)]
+pub struct KeyringStore {
+    service: String,
+}
+
+impl Default for KeyringStore {
+    fn default() -> Self {
+        KeyringStore { service: SERVICE.to_string() }
+    }
+}
+
+fn keychain_error(e: keyring::Error) -> CoreError {
+    let hint = "Unlock your system keychain (or start it: on Linux gnome-keyring or KWallet) and try again.";
+    match e {
+        keyring::Error::NoStorageAccess(inner) => {
+            CoreError::Keychain(format!("The system keychain is locked or refused access ({inner}). {hint}"))
+        }
+        keyring::Error::PlatformFailure(inner) => {
+            CoreError::Keychain(format!("The system keychain is not available ({inner}). {hint}"))
+        }
+        other => CoreError::Keychain(format!("The system keychain failed: {other}. {hint}")),
+    }
+}
+
+impl KeyringStore {
+    /// A store under another service name (tests use their own, never the user's).
+    pub fn with_service(service: impl Into<String>) -> Self {
+        KeyringStore { service: service.into() }
+    }
+
+    fn entry(&self, account: &str) -> Result<keyring::Entry, CoreError> {
+        keyring::Entry::new(&self.service, account).map_err(keychain_error)
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), CoreError> {
+        self.entry(account)?.set_password(secret.expose()).map_err(keychain_error)
+    }
+
+    fn get(&self, account: &str) -> Result<Option<Secret>, CoreError> {
+        match self.entry(account)?.get_password() {
+            Ok(s) => Ok(Some(Secret::new(s))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+
+    fn delete(&self, account: &str) -> Result<(), CoreError> {
+        match self.entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+
+    fn backend(&self) -> &'static str {
+        let Ok(entry) = keyring::Entry::new(&self.service, "backend-probe") else {
+            return "unavailable";
+        };
+        let cred = entry.get_credential();
+        if cred.downcast_ref::<keyring::mock::MockCredential>().is_some() {
+            return "mock";
+        }
+        #[cfg(target_os = "linux")]
+        if cred.downcast_ref::<keyring::secret_service::SsCredential>().is_some() {
+            return "secret-service";
+        }
+        #[cfg(target_os = "macos")]
+        if cred.downcast_ref::<keyring::macos::MacCredential>().is_some() {
+            return "macos-keychain";
+        }
+        #[cfg(target_os = "windows")]
+        if cred.downcast_ref::<keyring::windows::WinCredential>().is_some() {
+            return "windows-credential-manager";
+        }
+        "other"
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    what: &str,
+    f: impl FnOnce() -> Result<T, CoreError> + Send + 'static,
+) -> Result<T, CoreError> {
+    blocking_within(KEYCHAIN_TIMEOUT, what, f).await
+}
+
+async fn blocking_within<T: Send + 'static>(
+    limit: Duration,
+    what: &str,
+    f: impl FnOnce() -> Result<T, CoreError> + Send + 'static,
+) -> Result<T, CoreError> {
+    match tokio::time::timeout(limit, tokio::task::spawn_blocking(f)).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(join)) => Err(CoreError::Internal(format!("The keychain call to {what} crashed: {join}"))),
+        Err(_) => Err(CoreError::Keychain(format!(
+            "The system keychain did not answer within {} seconds while trying to {what}. It may be locked and waiting for a password: unlock it and try again.",
+            limit.as_secs_f32()
+        ))),
+    }
+}
+
+/// Stores a secret without blocking the async runtime.
+pub async fn set(store: Arc<dyn SecretStore>, account: String, secret: Secret) -> Result<(), CoreError> {
+    blocking("save the secret", move || store.set(&account, &secret)).await
+}
+
+/// Reads a secret without blocking the async runtime.
+pub async fn get(store: Arc<dyn SecretStore>, account: String) -> Result<Option<Secret>, CoreError> {
+    blocking("read the secret", move || store.get(&account)).await
+}
+
+/// Deletes a secret without blocking the async runtime.
+pub async fn delete(store: Arc<dyn SecretStore>, account: String) -> Result<(), CoreError> {
+    blocking("delete the secret", move || store.delete(&account)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store that never answers, like a keychain waiting on an invisible unlock prompt.
+    struct Hanging;
+    impl SecretStore for Hanging {
+        fn set(&self, _: &str, _: &Secret) -> Result<(), CoreError> {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(())
+        }
+        fn get(&self, _: &str) -> Result<Option<Secret>, CoreError> {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(None)
+        }
+        fn delete(&self, _: &str) -> Result<(), CoreError> {
+            Ok(())
+        }
+        fn backend(&self) -> &'static str {
+            "hanging"
+        }
+    }
+
+    #[tokio::test]
+    async fn a_hanging_keychain_becomes_a_keychain_error_not_a_hang() {
+        let store = Hanging;
+        let started = std::time::Instant::now();
+        let e = blocking_within(Duration::from_millis(200), "read the secret", move || store.get("c1"))
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(e.kind(), crate::ErrorKind::Keychain);
+        assert!(e.to_string().contains("unlock it"), "{e}");
+    }
+
+    #[test]
+    fn keychain_errors_say_what_to_do_and_never_hold_the_secret() {
+        let e = keychain_error(keyring::Error::NoStorageAccess("locked collection".into()));
+        assert_eq!(e.kind(), crate::ErrorKind::Keychain);
+        assert!(e.to_string().contains("Unlock"));
+    }
+}

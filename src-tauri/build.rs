@@ -1,0 +1,23 @@
+//! Build script: generates Tauri's context and declares the app's own commands, so each must be
+//! granted explicitly by a capability file.
+
+/// Every command the shell exposes; keep in sync with `lib.rs`'s `generate_handler!`.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "list_regions",
+    "list_profiles",
+    "save_connection",
+    "remove_connection",
+    "select_connection",
+    "test_connection",
+    "list_queues",
+    "queue_stats",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run the Tauri build script");
+}

@@ -1,0 +1,158 @@
+//! Commands for connections: list, save (secret to the keychain), remove, select, test.
+
+use serde::Serialize;
+use sqs_core::client;
+use sqs_core::config::AppConfig;
+use sqs_core::connection::{ConnectionInput, ConnectionView, SecretChange};
+use sqs_core::profiles::{self, AwsProfile};
+use sqs_core::regions::{Region, REGIONS};
+use sqs_core::{queues, secrets, CoreError};
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// What the UI needs on start-up.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct AppStatus {
+    pub connections: Vec<ConnectionView>,
+    pub last_used: Option<String>,
+    /// A one-time message for the user (e.g. the settings file was damaged and kept aside).
+    pub notice: Option<String>,
+    /// Which keychain backend stores secrets ("secret-service", "macos-keychain", ...).
+    pub keychain: String,
+}
+
+/// The result of "Test connection".
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ConnectionTest {
+    /// Where the test went ("SQS in eu-west-1" or the endpoint URL).
+    pub target: String,
+    /// Whether at least one queue is visible.
+    pub has_queues: bool,
+}
+
+fn views(cfg: &AppConfig) -> Vec<ConnectionView> {
+    cfg.connections.iter().map(ConnectionView::from).collect()
+}
+
+#[tauri::command]
+pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> {
+    let cfg = state.config.lock().await;
+    let notice = state.notice.lock().map(|mut n| n.take()).unwrap_or(None);
+    let store = state.secrets.clone();
+    let keychain = tokio::task::spawn_blocking(move || store.backend())
+        .await
+        .unwrap_or("unavailable")
+        .to_string();
+    Ok(AppStatus { connections: views(&cfg), last_used: cfg.last_used.clone(), notice, keychain })
+}
+
+#[tauri::command]
+pub fn list_regions() -> Vec<Region> {
+    REGIONS.to_vec()
+}
+
+#[tauri::command]
+pub async fn list_profiles() -> CommandResult<Vec<AwsProfile>> {
+    tokio::task::spawn_blocking(profiles::list_profiles)
+        .await
+        .map_err(|e| CoreError::Internal(format!("reading AWS profiles failed: {e}")).into())
+}
+
+/// Saves a new or edited connection; its secret goes to the keychain before the file is written.
+#[tauri::command]
+pub async fn save_connection(
+    state: State<'_, AppState>,
+    input: ConnectionInput,
+) -> CommandResult<ConnectionView> {
+    let mut cfg = state.config.lock().await;
+    let existing = input.id.as_deref().and_then(|id| cfg.find(id)).cloned();
+    let (conn, change) = input.into_connection(existing.as_ref())?;
+    match &change {
+        SecretChange::Set(s) => secrets::set(state.secrets.clone(), conn.id.clone(), s.clone()).await?,
+        SecretChange::Remove => secrets::delete(state.secrets.clone(), conn.id.clone()).await?,
+        SecretChange::Keep => {}
+    }
+    let mut next = cfg.clone();
+    match next.connections.iter_mut().find(|c| c.id == conn.id) {
+        Some(slot) => *slot = conn.clone(),
+        None => next.connections.push(conn.clone()),
+    }
+    next.last_used = Some(conn.id.clone());
+    if let Err(e) = state.store.save(&next) {
+        // Do not leave an orphan secret behind for a connection that was never saved.
+        if existing.is_none() && matches!(change, SecretChange::Set(_)) {
+            let _ = secrets::delete(state.secrets.clone(), conn.id.clone()).await;
+        }
+        return Err(e.into());
+    }
+    *cfg = next;
+    state.forget_client(&conn.id).await;
+    Ok(ConnectionView::from(&conn))
+}
+
+/// Removes a connection and its keychain entry.
+#[tauri::command]
+pub async fn remove_connection(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    let mut cfg = state.config.lock().await;
+    let Some(conn) = cfg.find(&id).cloned() else {
+        return Ok(());
+    };
+    if conn.settings.uses_secret() {
+        secrets::delete(state.secrets.clone(), id.clone()).await?;
+    }
+    let mut next = cfg.clone();
+    next.connections.retain(|c| c.id != id);
+    if next.last_used.as_deref() == Some(&id) {
+        next.last_used = next.connections.first().map(|c| c.id.clone());
+    }
+    state.store.save(&next)?;
+    *cfg = next;
+    state.forget_client(&id).await;
+    Ok(())
+}
+
+/// Remembers the connection the user switched to.
+#[tauri::command]
+pub async fn select_connection(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    let mut cfg = state.config.lock().await;
+    if cfg.find(&id).is_none() {
+        return Err(CoreError::NotFound("This connection no longer exists.".into()).into());
+    }
+    if cfg.last_used.as_deref() == Some(&id) {
+        return Ok(());
+    }
+    let mut next = cfg.clone();
+    next.last_used = Some(id);
+    state.store.save(&next)?;
+    *cfg = next;
+    Ok(())
+}
+
+/// Tries the form's settings (saved or not) with one ListQueues call.
+#[tauri::command]
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    input: ConnectionInput,
+) -> CommandResult<ConnectionTest> {
+    let existing = match input.id.as_deref() {
+        Some(id) => Some(state.connection(id).await?),
+        None => None,
+    };
+    let (conn, change) = input.into_connection(existing.as_ref())?;
+    let secret = match change {
+        SecretChange::Set(s) => Some(s),
+        SecretChange::Remove => None,
+        SecretChange::Keep => match &existing {
+            Some(e) if conn.settings.uses_secret() => state.secret_of(e).await?,
+            _ => None,
+        },
+    };
+    let c = client::connect(&conn, secret.as_ref()).await?;
+    let has_queues = queues::probe(&c).await?;
+    Ok(ConnectionTest { target: c.target, has_queues })
+}

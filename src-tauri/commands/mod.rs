@@ -1,0 +1,4 @@
+//! The commands the UI invokes, one file per domain.
+
+pub mod connections;
+pub mod queues;

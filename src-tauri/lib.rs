@@ -1,0 +1,47 @@
+//! The desktop shell: builds the Tauri app, its state and its command handlers. Logic lives in
+//! `sqs-core`; this crate only adapts it to the window.
+
+mod commands;
+mod error;
+mod state;
+
+pub use error::CommandError;
+pub use state::AppState;
+
+use tauri::{Manager, Runtime};
+
+/// Adds the app's state and commands to a builder; generic over the runtime so tests can use
+/// Tauri's mock runtime.
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .setup(|app| {
+            let state = AppState::load()?;
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::connections::app_status,
+            commands::connections::list_regions,
+            commands::connections::list_profiles,
+            commands::connections::save_connection,
+            commands::connections::remove_connection,
+            commands::connections::select_connection,
+            commands::connections::test_connection,
+            commands::queues::list_queues,
+            commands::queues::queue_stats,
+        ])
+}
+
+/// Starts the app and blocks until its window is closed.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,sqs_pilot=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    app_builder(tauri::Builder::default())
+        .run(tauri::generate_context!())
+        .expect("SQS Pilot could not start its window");
+}

@@ -1,0 +1,8 @@
+//! The `sqs-pilot` binary: starts the desktop app.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    sqs_pilot::run();
+}

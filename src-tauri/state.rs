@@ -1,0 +1,76 @@
+//! The shell's state: the config file, the secret store and a cache of SQS clients per
+//! connection (switching back to a connection is instant).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sqs_core::client::{self, SqsClient};
+use sqs_core::config::{AppConfig, ConfigStore};
+use sqs_core::connection::{Connection, Secret};
+use sqs_core::secrets::{self, KeyringStore, SecretStore};
+use sqs_core::CoreError;
+use tokio::sync::Mutex;
+
+/// Everything the commands share.
+pub struct AppState {
+    pub store: ConfigStore,
+    pub config: Mutex<AppConfig>,
+    pub secrets: Arc<dyn SecretStore>,
+    clients: Mutex<HashMap<String, SqsClient>>,
+    /// Something the user must be told once at start-up (e.g. a damaged settings file).
+    pub notice: std::sync::Mutex<Option<String>>,
+}
+
+impl AppState {
+    /// Loads the settings from the platform config dir, recovering from a damaged file.
+    pub fn load() -> Result<Self, CoreError> {
+        let store = ConfigStore::new(ConfigStore::default_dir()?);
+        Ok(Self::new(store, Arc::new(KeyringStore::default())))
+    }
+
+    pub fn new(store: ConfigStore, secrets: Arc<dyn SecretStore>) -> Self {
+        let loaded = store.load_or_recover();
+        if let Some(n) = &loaded.notice {
+            tracing::warn!("{n}");
+        }
+        AppState {
+            store,
+            config: Mutex::new(loaded.config),
+            secrets,
+            clients: Mutex::new(HashMap::new()),
+            notice: std::sync::Mutex::new(loaded.notice),
+        }
+    }
+
+    /// The stored connection with this id.
+    pub async fn connection(&self, id: &str) -> Result<Connection, CoreError> {
+        self.config.lock().await.find(id).cloned().ok_or_else(|| {
+            CoreError::NotFound("This connection no longer exists. Pick another one in the sidebar.".into())
+        })
+    }
+
+    /// The connection's secret from the keychain, if it uses one.
+    pub async fn secret_of(&self, conn: &Connection) -> Result<Option<Secret>, CoreError> {
+        if !conn.settings.uses_secret() {
+            return Ok(None);
+        }
+        secrets::get(self.secrets.clone(), conn.id.clone()).await
+    }
+
+    /// The (cached) client of a stored connection.
+    pub async fn client(&self, id: &str) -> Result<SqsClient, CoreError> {
+        if let Some(c) = self.clients.lock().await.get(id) {
+            return Ok(c.clone());
+        }
+        let conn = self.connection(id).await?;
+        let secret = self.secret_of(&conn).await?;
+        let c = client::connect(&conn, secret.as_ref()).await?;
+        self.clients.lock().await.insert(id.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// Forgets a cached client after its connection changed or was removed.
+    pub async fn forget_client(&self, id: &str) {
+        self.clients.lock().await.remove(id);
+    }
+}

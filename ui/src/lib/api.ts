@@ -1,0 +1,77 @@
+// The one typed door from the UI to Rust: every command, its arguments and its result types.
+// Components import from here and never call `invoke` themselves.
+import { invoke } from '@tauri-apps/api/core';
+import type { AppStatus } from './bindings/AppStatus';
+import type { AwsProfile } from './bindings/AwsProfile';
+import type { ConnectionInput } from './bindings/ConnectionInput';
+import type { ConnectionTest } from './bindings/ConnectionTest';
+import type { ConnectionView } from './bindings/ConnectionView';
+import type { ErrorKind } from './bindings/ErrorKind';
+import type { ErrorPayload } from './bindings/ErrorPayload';
+import type { QueueRow } from './bindings/QueueRow';
+import type { QueueStats } from './bindings/QueueStats';
+import type { Region } from './bindings/Region';
+
+export type {
+  AppStatus,
+  AwsProfile,
+  ConnectionInput,
+  ConnectionTest,
+  ConnectionView,
+  ErrorKind,
+  ErrorPayload,
+  QueueRow,
+  QueueStats,
+  Region,
+};
+export type { ConnectionType } from './bindings/ConnectionType';
+export type { QueueCounts } from './bindings/QueueCounts';
+
+/** An error from Rust, with the stable `kind` to switch on and a sentence for people. */
+export class ApiError extends Error {
+  readonly kind: ErrorKind;
+  readonly code?: string;
+  readonly field?: string;
+
+  constructor(p: ErrorPayload) {
+    super(p.message);
+    this.name = 'ApiError';
+    this.kind = p.kind;
+    this.code = p.code;
+    this.field = p.field;
+  }
+}
+
+function isPayload(e: unknown): e is ErrorPayload {
+  return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
+}
+
+/** Turns whatever a command threw into an ApiError. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (isPayload(e)) return new ApiError(e);
+  const message = e instanceof Error ? e.message : String(e);
+  return new ApiError({ kind: 'Internal', message: `Something went wrong inside the app: ${message}` });
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const api = {
+  appStatus: () => call<AppStatus>('app_status'),
+  listRegions: () => call<Region[]>('list_regions'),
+  listProfiles: () => call<AwsProfile[]>('list_profiles'),
+  saveConnection: (input: ConnectionInput) => call<ConnectionView>('save_connection', { input }),
+  removeConnection: (id: string) => call<null>('remove_connection', { id }),
+  selectConnection: (id: string) => call<null>('select_connection', { id }),
+  testConnection: (input: ConnectionInput) => call<ConnectionTest>('test_connection', { input }),
+  listQueues: (connectionId: string, prefix?: string) =>
+    call<QueueRow[]>('list_queues', { connectionId, prefix: prefix ?? null }),
+  queueStats: (connectionId: string, urls: string[]) =>
+    call<QueueStats[]>('queue_stats', { connectionId, urls }),
+};

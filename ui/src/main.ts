@@ -1,0 +1,8 @@
+// Entry point of the web UI: mounts the app into #app.
+import { mount } from 'svelte';
+import App from './App.svelte';
+import './app.css';
+
+const app = mount(App, { target: document.getElementById('app')! });
+
+export default app;

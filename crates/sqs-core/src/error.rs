@@ -121,7 +121,11 @@ impl CoreError {
         match &err {
             SdkError::ServiceError(se) => {
                 let e = se.err();
-                from_service_code(e.code().unwrap_or("Unknown"), e.message().unwrap_or(""))
+                match e.code() {
+                    Some(code) => from_service_code(code, e.message().unwrap_or("")),
+                    // No error code at all: whatever answered does not speak SQS.
+                    None => not_sqs(endpoint),
+                }
             }
             SdkError::TimeoutError(_) => CoreError::Network(format!(
                 "{endpoint} did not answer in time. Check your network connection and the endpoint address, then try again."
@@ -155,12 +159,16 @@ impl CoreError {
                     CoreError::Internal(format!("The request could not be built: {chain}"))
                 }
             }
-            SdkError::ResponseError(_) => CoreError::Network(format!(
-                "{endpoint} sent an answer that is not SQS. Check that the endpoint URL points to an SQS service."
-            )),
+            SdkError::ResponseError(_) => not_sqs(endpoint),
             _ => CoreError::Internal(error_chain(&err)),
         }
     }
+}
+
+fn not_sqs(endpoint: &str) -> CoreError {
+    CoreError::Network(format!(
+        "{endpoint} answered, but not like SQS. Check that the endpoint URL points to an SQS service (for LocalStack usually http://localhost:4566)."
+    ))
 }
 
 fn credentials_sentence(chain: &str) -> String {

@@ -103,7 +103,9 @@ pub async fn probe(client: &SqsClient) -> Result<bool, CoreError> {
 }
 
 fn attr_i64(attrs: Option<&std::collections::HashMap<QueueAttributeName, String>>, name: QueueAttributeName) -> Option<i64> {
-    attrs?.get(&name)?.parse().ok()
+    let v = attrs?.get(&name)?;
+    // Some servers send timestamps with a fraction ("1700000000.123").
+    v.parse().ok().or_else(|| v.parse::<f64>().ok().map(|f| f as i64))
 }
 
 /// Reads the counts of one queue.

@@ -1,0 +1,279 @@
+//! End-to-end: the real app window under Xvfb, driven by tauri-driver + WebKitWebDriver, with a
+//! real gnome-keyring and moto as the SQS server. Run by `make test` inside
+//! scripts/with-keyring.sh; ignored by a plain `cargo test` (it needs that session).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use test_support::{free_port, wait_for_port, Moto};
+
+const WAIT: Duration = Duration::from_secs(20);
+const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+
+/// tauri-driver (and through it WebKitWebDriver and the app), killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = test_support::workspace_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tauri_driver_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("SQS_PILOT_TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let cached = PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/sqs-pilot-tools/bin/tauri-driver");
+    if cached.exists() {
+        cached
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+fn start_driver(config_dir: &Path) -> Driver {
+    assert!(std::env::var_os("DISPLAY").is_some(), "DISPLAY is not set: run inside scripts/with-keyring.sh");
+    let port = free_port();
+    let native = free_port();
+    let log = artifacts().join(format!("tauri-driver-{port}.log"));
+    let child = Command::new(tauri_driver_bin())
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .env("SQS_PILOT_CONFIG_DIR", config_dir)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("start tauri-driver (run `make setup`)");
+    let driver = Driver { child, port, log };
+    wait_for_port(port, Duration::from_secs(20), "tauri-driver");
+    wait_for_port(native, Duration::from_secs(20), "WebKitWebDriver");
+    driver
+}
+
+async fn open_app(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_sqs-pilot") }),
+    );
+    let mut builder = ClientBuilder::rustls().expect("tls");
+    builder.capabilities(caps);
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    match tokio::time::timeout(Duration::from_secs(60), builder.connect(&url)).await {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => panic!("no WebDriver session: {e}\n{}", std::fs::read_to_string(&driver.log).unwrap_or_default()),
+        Err(_) => panic!(
+            "the app did not start within 60 s; tauri-driver log:\n{}",
+            std::fs::read_to_string(&driver.log).unwrap_or_default()
+        ),
+    }
+}
+
+/// Every WebDriver call is bounded: a hung driver fails the test instead of hanging CI.
+async fn bounded<T>(what: &str, fut: impl std::future::Future<Output = Result<T, fantoccini::error::CmdError>>) -> Result<T> {
+    match tokio::time::timeout(WAIT, fut).await {
+        Ok(r) => r.with_context(|| what.to_string()),
+        Err(_) => bail!("WebDriver did not answer within {WAIT:?}: {what}"),
+    }
+}
+
+async fn css(c: &Client, sel: &str) -> Result<fantoccini::elements::Element> {
+    eprintln!("e2e: waiting for {sel}");
+    bounded(&format!("waiting for {sel}"), c.wait().at_most(WAIT).for_element(Locator::Css(sel))).await
+}
+
+async fn click(c: &Client, sel: &str) -> Result<()> {
+    let e = css(c, sel).await?;
+    eprintln!("e2e: clicking {sel}");
+    bounded(&format!("clicking {sel}"), e.click()).await
+}
+
+async fn type_into(c: &Client, sel: &str, text: &str) -> Result<()> {
+    let e = css(c, sel).await?;
+    bounded(&format!("typing into {sel}"), e.send_keys(text)).await
+}
+
+/// The rendered text of the first element matching `sel`, read in the page (None if absent).
+async fn text_of(c: &Client, sel: &str) -> Result<Option<String>> {
+    let v = bounded(
+        sel,
+        c.execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+            vec![serde_json::json!(sel)],
+        ),
+    )
+    .await?;
+    Ok(v.as_str().map(str::to_string))
+}
+
+/// Waits until the element's text contains `needle`.
+async fn text_contains(c: &Client, sel: &str, needle: &str) -> Result<String> {
+    eprintln!("e2e: waiting for {sel} to say {needle:?}");
+    let start = Instant::now();
+    loop {
+        let text = text_of(c, sel).await?;
+        if let Some(t) = &text {
+            if t.contains(needle) {
+                return Ok(t.clone());
+            }
+        }
+        if start.elapsed() > WAIT {
+            match text {
+                Some(t) => bail!("{sel} says {t:?}, expected it to contain {needle:?}"),
+                None => bail!("{sel} never appeared (waiting for {needle:?})"),
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until no element matches.
+async fn gone(c: &Client, sel: &str) -> Result<()> {
+    eprintln!("e2e: waiting for {sel} to go");
+    let start = Instant::now();
+    while bounded(sel, c.find(Locator::Css(sel))).await.is_ok() {
+        if start.elapsed() > WAIT {
+            bail!("{sel} is still there");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// A screenshot of the X screen the app runs on (WebKitWebDriver's own screenshot command hangs
+/// under Xvfb with software rendering, and blocks every later command of the session).
+fn screenshot(name: &str) {
+    let path = artifacts().join(name);
+    let ok = Command::new("import").args(["-window", "root"]).arg(&path).status().is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("e2e: could not save {}", path.display());
+    }
+}
+
+fn keychain_dump() -> String {
+    let out = Command::new("secret-tool")
+        .args(["search", "--all", "--unlock", "service", "sqs-pilot"])
+        .output()
+        .expect("secret-tool");
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+async fn add_endpoint_connection(c: &Client, name: &str, url: &str, keys: Option<(&str, &str)>) -> Result<()> {
+    click(c, "nav .add").await?;
+    css(c, "dialog[open]").await?;
+    click(c, r#"dialog label:has(input[value="endpoint"])"#).await?;
+    type_into(c, "#conn-name", name).await?;
+    type_into(c, "#conn-endpoint", url).await?;
+    if let Some((id, secret)) = keys {
+        type_into(c, "#conn-key-id", id).await?;
+        type_into(c, "#conn-secret", secret).await?;
+    }
+    Ok(())
+}
+
+async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
+    let secret = format!("e2e/Secret+{}", std::process::id());
+    css(c, r#".layout[data-started="true"]"#).await?;
+    text_contains(c, "main h1", "Welcome").await?;
+
+    // Add a connection to moto through the form, test it, save it.
+    add_endpoint_connection(c, "moto e2e", &moto.endpoint(), Some((KEY_ID, &secret))).await?;
+    click(c, "dialog .actions button:nth-of-type(1)").await?; // Test connection
+    text_contains(c, "dialog .ok", "Connected to").await?;
+    click(c, r#"dialog button[type="submit"]"#).await?;
+    gone(c, "dialog[open]").await?;
+    text_contains(c, "main h1", "moto e2e").await?;
+    text_contains(c, ".queues", "No queues here yet").await?;
+
+    // Queues made behind the app's back appear after a refresh, with the right types.
+    let sdk = moto.sdk();
+    eprintln!("e2e: creating queues with the SDK");
+    sdk.create_queue().queue_name("e2e-orders").send().await?;
+    sdk.create_queue()
+        .queue_name("e2e-invoices.fifo")
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await?;
+    click(c, "#refresh-queues").await?;
+    text_contains(c, r#"[data-queue-name="e2e-orders"] [data-col="type"]"#, "Standard").await?;
+    text_contains(c, r#"[data-queue-name="e2e-invoices.fifo"] [data-col="type"]"#, "FIFO").await?;
+    text_contains(c, "#queue-count", "2 queues").await?;
+    text_contains(c, r#"[data-queue-name="e2e-orders"] [data-col="available"]"#, "0").await?;
+    screenshot("e2e-queue-list.png");
+
+    // The key id is shown masked; neither it nor the secret is anywhere in the page.
+    text_contains(c, "nav li .name", "moto e2e").await?;
+    let page = bounded("page source", c.source()).await?;
+    assert!(!page.contains(&secret), "the secret reached the webview");
+    assert!(!page.contains(KEY_ID), "the full key id reached the webview");
+
+    // The secret is in the keychain and in no file of the config dir.
+    assert!(keychain_dump().contains(&secret), "secret not in gnome-keyring");
+    for entry in std::fs::read_dir(config_dir)?.flatten() {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path())?).to_string();
+        assert!(!text.contains(&secret), "secret written to {}", entry.path().display());
+    }
+
+    // A dead endpoint shows the sentence; the app stays usable.
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    add_endpoint_connection(c, "dead end", &dead, None).await?;
+    click(c, r#"dialog button[type="submit"]"#).await?;
+    gone(c, "dialog[open]").await?;
+    let msg = text_contains(c, r#"[role="alert"][data-error-kind="Network"]"#, "Could not connect").await?;
+    assert!(msg.contains(&dead), "the error names the endpoint: {msg}");
+    screenshot("e2e-network-error.png");
+    click(c, "nav li:nth-child(1) .item").await?;
+    text_contains(c, "main h1", "moto e2e").await?;
+    css(c, r#"[data-queue-name="e2e-orders"]"#).await?;
+
+    // Removing the connection removes its keychain entry.
+    click(c, "nav li:nth-child(1) .edit").await?;
+    let placeholder = bounded(
+        "key id placeholder",
+        c.execute("return document.querySelector('#conn-key-id').placeholder;", vec![]),
+    )
+    .await?;
+    assert_eq!(placeholder.as_str(), Some("AKIA…MPLE (unchanged)"), "the edit form shows the key id masked");
+    click(c, "dialog .danger").await?;
+    text_contains(c, "dialog.confirm h2", "Remove moto e2e?").await?;
+    click(c, "dialog.confirm .danger.solid").await?;
+    text_contains(c, "main h1", "dead end").await?;
+    assert!(!keychain_dump().contains(&secret), "secret left in gnome-keyring after removal");
+    let cfg = std::fs::read_to_string(config_dir.join("connections.json"))?;
+    assert!(!cfg.contains("moto e2e") && cfg.contains("dead end"), "{cfg}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn add_a_moto_connection_see_its_queues_and_a_dead_endpoint() {
+    let moto = Moto::start();
+    let config_dir = tempfile::tempdir().unwrap();
+    let driver = start_driver(config_dir.path());
+    let client = open_app(&driver).await;
+    let result = scenario(&client, &moto, config_dir.path()).await;
+    if result.is_err() {
+        screenshot("e2e-failure.png");
+    }
+    let _ = bounded("closing the session", client.close()).await;
+    if let Err(e) = result {
+        panic!(
+            "{e:#}\nscreenshot: test-artifacts/e2e-failure.png\ntauri-driver log:\n{}",
+            std::fs::read_to_string(&driver.log).unwrap_or_default()
+        );
+    }
+}

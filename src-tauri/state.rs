@@ -45,7 +45,9 @@ impl AppState {
     /// The stored connection with this id.
     pub async fn connection(&self, id: &str) -> Result<Connection, CoreError> {
         self.config.lock().await.find(id).cloned().ok_or_else(|| {
-            CoreError::NotFound("This connection no longer exists. Pick another one in the sidebar.".into())
+            CoreError::NotFound(
+                "This connection no longer exists. Pick another one in the sidebar.".into(),
+            )
         })
     }
 

@@ -37,7 +37,8 @@ fn tauri_driver_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("SQS_PILOT_TAURI_DRIVER") {
         return PathBuf::from(p);
     }
-    let cached = PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/sqs-pilot-tools/bin/tauri-driver");
+    let cached = PathBuf::from(std::env::var("HOME").unwrap_or_default())
+        .join(".cache/sqs-pilot-tools/bin/tauri-driver");
     if cached.exists() {
         cached
     } else {
@@ -46,18 +47,26 @@ fn tauri_driver_bin() -> PathBuf {
 }
 
 fn start_driver(config_dir: &Path) -> Driver {
-    assert!(std::env::var_os("DISPLAY").is_some(), "DISPLAY is not set: run inside scripts/with-keyring.sh");
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "DISPLAY is not set: run inside scripts/with-keyring.sh"
+    );
     let port = free_port();
     let native = free_port();
     let log = artifacts().join(format!("tauri-driver-{port}.log"));
     let child = Command::new(tauri_driver_bin())
-        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
         .env("SQS_PILOT_CONFIG_DIR", config_dir)
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
-        .expect("start tauri-driver (run `make setup`)");
+        .expect("start tauri-driver (run `scripts/setup.sh test`)");
     let driver = Driver { child, port, log };
     wait_for_port(port, Duration::from_secs(20), "tauri-driver");
     wait_for_port(native, Duration::from_secs(20), "WebKitWebDriver");
@@ -75,7 +84,10 @@ async fn open_app(driver: &Driver) -> Client {
     let url = format!("http://127.0.0.1:{}", driver.port);
     match tokio::time::timeout(Duration::from_secs(60), builder.connect(&url)).await {
         Ok(Ok(c)) => c,
-        Ok(Err(e)) => panic!("no WebDriver session: {e}\n{}", std::fs::read_to_string(&driver.log).unwrap_or_default()),
+        Ok(Err(e)) => panic!(
+            "no WebDriver session: {e}\n{}",
+            std::fs::read_to_string(&driver.log).unwrap_or_default()
+        ),
         Err(_) => panic!(
             "the app did not start within 60 s; tauri-driver log:\n{}",
             std::fs::read_to_string(&driver.log).unwrap_or_default()
@@ -84,7 +96,10 @@ async fn open_app(driver: &Driver) -> Client {
 }
 
 /// Every WebDriver call is bounded: a hung driver fails the test instead of hanging CI.
-async fn bounded<T>(what: &str, fut: impl std::future::Future<Output = Result<T, fantoccini::error::CmdError>>) -> Result<T> {
+async fn bounded<T>(
+    what: &str,
+    fut: impl std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+) -> Result<T> {
     match tokio::time::timeout(WAIT, fut).await {
         Ok(r) => r.with_context(|| what.to_string()),
         Err(_) => bail!("WebDriver did not answer within {WAIT:?}: {what}"),
@@ -93,7 +108,11 @@ async fn bounded<T>(what: &str, fut: impl std::future::Future<Output = Result<T,
 
 async fn css(c: &Client, sel: &str) -> Result<fantoccini::elements::Element> {
     eprintln!("e2e: waiting for {sel}");
-    bounded(&format!("waiting for {sel}"), c.wait().at_most(WAIT).for_element(Locator::Css(sel))).await
+    bounded(
+        &format!("waiting for {sel}"),
+        c.wait().at_most(WAIT).for_element(Locator::Css(sel)),
+    )
+    .await
 }
 
 async fn click(c: &Client, sel: &str) -> Result<()> {
@@ -158,7 +177,11 @@ async fn gone(c: &Client, sel: &str) -> Result<()> {
 /// under Xvfb with software rendering, and blocks every later command of the session).
 fn screenshot(name: &str) {
     let path = artifacts().join(name);
-    let ok = Command::new("import").args(["-window", "root"]).arg(&path).status().is_ok_and(|s| s.success());
+    let ok = Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+        .is_ok_and(|s| s.success());
     if !ok {
         eprintln!("e2e: could not save {}", path.display());
     }
@@ -169,10 +192,19 @@ fn keychain_dump() -> String {
         .args(["search", "--all", "--unlock", "service", "sqs-pilot"])
         .output()
         .expect("secret-tool");
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
-async fn add_endpoint_connection(c: &Client, name: &str, url: &str, keys: Option<(&str, &str)>) -> Result<()> {
+async fn add_endpoint_connection(
+    c: &Client,
+    name: &str,
+    url: &str,
+    keys: Option<(&str, &str)>,
+) -> Result<()> {
     click(c, "nav .add").await?;
     css(c, "dialog[open]").await?;
     click(c, r#"dialog label:has(input[value="endpoint"])"#).await?;
@@ -209,23 +241,48 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
         .send()
         .await?;
     click(c, "#refresh-queues").await?;
-    text_contains(c, r#"[data-queue-name="e2e-orders"] [data-col="type"]"#, "Standard").await?;
-    text_contains(c, r#"[data-queue-name="e2e-invoices.fifo"] [data-col="type"]"#, "FIFO").await?;
+    text_contains(
+        c,
+        r#"[data-queue-name="e2e-orders"] [data-col="type"]"#,
+        "Standard",
+    )
+    .await?;
+    text_contains(
+        c,
+        r#"[data-queue-name="e2e-invoices.fifo"] [data-col="type"]"#,
+        "FIFO",
+    )
+    .await?;
     text_contains(c, "#queue-count", "2 queues").await?;
-    text_contains(c, r#"[data-queue-name="e2e-orders"] [data-col="available"]"#, "0").await?;
+    text_contains(
+        c,
+        r#"[data-queue-name="e2e-orders"] [data-col="available"]"#,
+        "0",
+    )
+    .await?;
     screenshot("e2e-queue-list.png");
 
     // The key id is shown masked; neither it nor the secret is anywhere in the page.
     text_contains(c, "nav li .name", "moto e2e").await?;
     let page = bounded("page source", c.source()).await?;
     assert!(!page.contains(&secret), "the secret reached the webview");
-    assert!(!page.contains(KEY_ID), "the full key id reached the webview");
+    assert!(
+        !page.contains(KEY_ID),
+        "the full key id reached the webview"
+    );
 
     // The secret is in the keychain and in no file of the config dir.
-    assert!(keychain_dump().contains(&secret), "secret not in gnome-keyring");
+    assert!(
+        keychain_dump().contains(&secret),
+        "secret not in gnome-keyring"
+    );
     for entry in std::fs::read_dir(config_dir)?.flatten() {
         let text = String::from_utf8_lossy(&std::fs::read(entry.path())?).to_string();
-        assert!(!text.contains(&secret), "secret written to {}", entry.path().display());
+        assert!(
+            !text.contains(&secret),
+            "secret written to {}",
+            entry.path().display()
+        );
     }
 
     // A dead endpoint shows the sentence; the app stays usable.
@@ -233,7 +290,12 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
     add_endpoint_connection(c, "dead end", &dead, None).await?;
     click(c, r#"dialog button[type="submit"]"#).await?;
     gone(c, "dialog[open]").await?;
-    let msg = text_contains(c, r#"[role="alert"][data-error-kind="Network"]"#, "Could not connect").await?;
+    let msg = text_contains(
+        c,
+        r#"[role="alert"][data-error-kind="Network"]"#,
+        "Could not connect",
+    )
+    .await?;
     assert!(msg.contains(&dead), "the error names the endpoint: {msg}");
     screenshot("e2e-network-error.png");
     click(c, "nav li:nth-child(1) .item").await?;
@@ -244,17 +306,30 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
     click(c, "nav li:nth-child(1) .edit").await?;
     let placeholder = bounded(
         "key id placeholder",
-        c.execute("return document.querySelector('#conn-key-id').placeholder;", vec![]),
+        c.execute(
+            "return document.querySelector('#conn-key-id').placeholder;",
+            vec![],
+        ),
     )
     .await?;
-    assert_eq!(placeholder.as_str(), Some("AKIA…MPLE (unchanged)"), "the edit form shows the key id masked");
+    assert_eq!(
+        placeholder.as_str(),
+        Some("AKIA…MPLE (unchanged)"),
+        "the edit form shows the key id masked"
+    );
     click(c, "dialog .danger").await?;
     text_contains(c, "dialog.confirm h2", "Remove moto e2e?").await?;
     click(c, "dialog.confirm .danger.solid").await?;
     text_contains(c, "main h1", "dead end").await?;
-    assert!(!keychain_dump().contains(&secret), "secret left in gnome-keyring after removal");
+    assert!(
+        !keychain_dump().contains(&secret),
+        "secret left in gnome-keyring after removal"
+    );
     let cfg = std::fs::read_to_string(config_dir.join("connections.json"))?;
-    assert!(!cfg.contains("moto e2e") && cfg.contains("dead end"), "{cfg}");
+    assert!(
+        !cfg.contains("moto e2e") && cfg.contains("dead end"),
+        "{cfg}"
+    );
     Ok(())
 }
 

@@ -48,7 +48,12 @@ pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> 
         .await
         .unwrap_or("unavailable")
         .to_string();
-    Ok(AppStatus { connections: views(&cfg), last_used: cfg.last_used.clone(), notice, keychain })
+    Ok(AppStatus {
+        connections: views(&cfg),
+        last_used: cfg.last_used.clone(),
+        notice,
+        keychain,
+    })
 }
 
 #[tauri::command]
@@ -73,7 +78,9 @@ pub async fn save_connection(
     let existing = input.id.as_deref().and_then(|id| cfg.find(id)).cloned();
     let (conn, change) = input.into_connection(existing.as_ref())?;
     match &change {
-        SecretChange::Set(s) => secrets::set(state.secrets.clone(), conn.id.clone(), s.clone()).await?,
+        SecretChange::Set(s) => {
+            secrets::set(state.secrets.clone(), conn.id.clone(), s.clone()).await?
+        }
         SecretChange::Remove => secrets::delete(state.secrets.clone(), conn.id.clone()).await?,
         SecretChange::Keep => {}
     }
@@ -154,5 +161,8 @@ pub async fn test_connection(
     };
     let c = client::connect(&conn, secret.as_ref()).await?;
     let has_queues = queues::probe(&c).await?;
-    Ok(ConnectionTest { target: c.target, has_queues })
+    Ok(ConnectionTest {
+        target: c.target,
+        has_queues,
+    })
 }

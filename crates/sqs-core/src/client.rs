@@ -54,7 +54,10 @@ fn static_client(
 /// Builds the client for a connection. `secret` is the keychain's entry for it, if any.
 pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsClient, CoreError> {
     match &conn.settings {
-        ConnectionSettings::AccessKeys { region, access_key_id } => {
+        ConnectionSettings::AccessKeys {
+            region,
+            access_key_id,
+        } => {
             let secret = secret.ok_or_else(|| {
                 CoreError::Credentials(format!(
                     "The secret access key of '{}' is not in the system keychain. Edit the connection and enter it again.",
@@ -66,7 +69,11 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                 target: format!("SQS in {region}"),
             })
         }
-        ConnectionSettings::Endpoint { url, region, access_key_id } => {
+        ConnectionSettings::Endpoint {
+            url,
+            region,
+            access_key_id,
+        } => {
             let (key, secret) = match (access_key_id, secret) {
                 (Some(k), Some(s)) => (k.as_str(), s.expose()),
                 (Some(_), None) => {
@@ -77,7 +84,10 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                 }
                 (None, _) => (LOCAL_KEY_ID, LOCAL_KEY_ID),
             };
-            Ok(SqsClient { sdk: static_client(region, key, secret, Some(url)), target: url.clone() })
+            Ok(SqsClient {
+                sdk: static_client(region, key, secret, Some(url)),
+                target: url.clone(),
+            })
         }
         ConnectionSettings::Profile { profile, region } => {
             if !profiles::list_profiles().iter().any(|p| &p.name == profile) {
@@ -99,7 +109,10 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                     format!("The profile '{profile}' sets no region. Pick a region for this connection."),
                 )
             })?;
-            Ok(SqsClient { sdk: aws_sdk_sqs::Client::new(&cfg), target: format!("SQS in {region}") })
+            Ok(SqsClient {
+                sdk: aws_sdk_sqs::Client::new(&cfg),
+                target: format!("SQS in {region}"),
+            })
         }
     }
 }

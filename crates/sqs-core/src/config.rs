@@ -60,7 +60,10 @@ impl ConfigStore {
         directories::ProjectDirs::from("dev", "sqs-pilot", "sqs-pilot")
             .map(|p| p.config_dir().to_path_buf())
             .ok_or_else(|| {
-                CoreError::Config("No home directory was found to keep the settings in. Set HOME and restart.".into())
+                CoreError::Config(
+                    "No home directory was found to keep the settings in. Set HOME and restart."
+                        .into(),
+                )
             })
     }
 
@@ -77,7 +80,12 @@ impl ConfigStore {
         let path = self.path();
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(AppConfig { version: 1, ..Default::default() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(AppConfig {
+                    version: 1,
+                    ..Default::default()
+                })
+            }
             Err(e) => {
                 return Err(CoreError::Config(format!(
                     "The settings file {} could not be read ({e}). Check its permissions.",
@@ -99,7 +107,10 @@ impl ConfigStore {
     /// is used, with a notice that says where the old file went.
     pub fn load_or_recover(&self) -> Loaded {
         match self.load() {
-            Ok(config) => Loaded { config, notice: None },
+            Ok(config) => Loaded {
+                config,
+                notice: None,
+            },
             Err(err) => {
                 let stamp = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -113,7 +124,13 @@ impl ConfigStore {
                     ),
                     Err(_) => format!("{err} The app started with no saved connections; the file was left as it is."),
                 };
-                Loaded { config: AppConfig { version: 1, ..Default::default() }, notice: Some(notice) }
+                Loaded {
+                    config: AppConfig {
+                        version: 1,
+                        ..Default::default()
+                    },
+                    notice: Some(notice),
+                }
             }
         }
     }
@@ -186,7 +203,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(store.path()).unwrap().permissions().mode();
+            let mode = std::fs::metadata(store.path())
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o077, 0, "config readable by others: {mode:o}");
         }
     }
@@ -211,7 +231,10 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains("damaged"))
             .collect();
         assert_eq!(kept.len(), 1);
-        assert_eq!(std::fs::read(kept[0].path()).unwrap(), b"{\"connections\": [ {\"id\": ");
+        assert_eq!(
+            std::fs::read(kept[0].path()).unwrap(),
+            b"{\"connections\": [ {\"id\": "
+        );
         // And saving afterwards works and does not touch the kept file.
         store.save(&sample()).unwrap();
         assert_eq!(store.load().unwrap(), sample());
@@ -222,7 +245,11 @@ mod tests {
     fn unknown_future_fields_do_not_break_loading() {
         let dir = tempfile::tempdir().unwrap();
         let store = ConfigStore::new(dir.path());
-        std::fs::write(store.path(), br#"{"version":1,"connections":[],"last_used":null,"theme":"dark"}"#).unwrap();
+        std::fs::write(
+            store.path(),
+            br#"{"version":1,"connections":[],"last_used":null,"theme":"dark"}"#,
+        )
+        .unwrap();
         assert!(store.load().unwrap().connections.is_empty());
     }
 }

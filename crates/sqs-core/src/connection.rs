@@ -103,13 +103,23 @@ pub struct ConnectionView {
 impl From<&Connection> for ConnectionView {
     fn from(c: &Connection) -> Self {
         let (region, endpoint, profile, key) = match &c.settings {
-            ConnectionSettings::AccessKeys { region, access_key_id } => {
-                (Some(region.clone()), None, None, Some(access_key_id.as_str()))
-            }
+            ConnectionSettings::AccessKeys {
+                region,
+                access_key_id,
+            } => (
+                Some(region.clone()),
+                None,
+                None,
+                Some(access_key_id.as_str()),
+            ),
             ConnectionSettings::Profile { profile, region } => {
                 (region.clone(), None, Some(profile.clone()), None)
             }
-            ConnectionSettings::Endpoint { url, region, access_key_id } => (
+            ConnectionSettings::Endpoint {
+                url,
+                region,
+                access_key_id,
+            } => (
                 Some(region.clone()),
                 Some(url.clone()),
                 None,
@@ -157,7 +167,10 @@ pub enum SecretChange {
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 fn validate_key_id(id: &str) -> Result<(), CoreError> {
@@ -175,8 +188,9 @@ fn validate_key_id(id: &str) -> Result<(), CoreError> {
 /// Checks a custom endpoint URL: http(s), a host, no credentials or query in it.
 pub fn validate_endpoint(url: &str) -> Result<String, CoreError> {
     let bad = |m: &str| CoreError::field("endpoint", m.to_string());
-    let parsed = url::Url::parse(url.trim())
-        .map_err(|_| bad("Enter a URL like http://localhost:4566 (LocalStack) or http://127.0.0.1:9324."))?;
+    let parsed = url::Url::parse(url.trim()).map_err(|_| {
+        bad("Enter a URL like http://localhost:4566 (LocalStack) or http://127.0.0.1:9324.")
+    })?;
     if parsed.scheme() != "http" && parsed.scheme() != "https" {
         return Err(bad("The endpoint must start with http:// or https://."));
     }
@@ -184,7 +198,9 @@ pub fn validate_endpoint(url: &str) -> Result<String, CoreError> {
         return Err(bad("The endpoint URL needs a host name, like localhost."));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(bad("Do not put credentials in the URL; use the key fields instead."));
+        return Err(bad(
+            "Do not put credentials in the URL; use the key fields instead.",
+        ));
     }
     Ok(url.trim().trim_end_matches('/').to_string())
 }
@@ -200,7 +216,10 @@ impl ConnectionInput {
             return Err(CoreError::field("name", "Give the connection a name."));
         }
         if name.chars().count() > 64 {
-            return Err(CoreError::field("name", "Keep the name under 64 characters."));
+            return Err(CoreError::field(
+                "name",
+                "Keep the name under 64 characters.",
+            ));
         }
         let id = match (&self.id, existing) {
             (Some(id), Some(e)) if *id == e.id => id.clone(),
@@ -231,9 +250,9 @@ impl ConnectionInput {
             ConnectionType::AccessKeys => {
                 let region = region.ok_or_else(|| CoreError::field("region", "Pick a region."))?;
                 regions::validate_aws_region(&region)?;
-                let key = new_key.or(existing_key).ok_or_else(|| {
-                    CoreError::field("access_key_id", "Enter the access key id.")
-                })?;
+                let key = new_key
+                    .or(existing_key)
+                    .ok_or_else(|| CoreError::field("access_key_id", "Enter the access key id."))?;
                 let change = match secret {
                     Some(s) => SecretChange::Set(s),
                     None if had_secret => SecretChange::Keep,
@@ -244,7 +263,13 @@ impl ConnectionInput {
                         ))
                     }
                 };
-                (ConnectionSettings::AccessKeys { region, access_key_id: key }, change)
+                (
+                    ConnectionSettings::AccessKeys {
+                        region,
+                        access_key_id: key,
+                    },
+                    change,
+                )
             }
             ConnectionType::Profile => {
                 let profile = non_empty(&self.profile)
@@ -252,7 +277,11 @@ impl ConnectionInput {
                 if let Some(r) = &region {
                     regions::validate_aws_region(r)?;
                 }
-                let change = if had_secret { SecretChange::Remove } else { SecretChange::Keep };
+                let change = if had_secret {
+                    SecretChange::Remove
+                } else {
+                    SecretChange::Keep
+                };
                 (ConnectionSettings::Profile { profile, region }, change)
             }
             ConnectionType::Endpoint => {
@@ -279,7 +308,14 @@ impl ConnectionInput {
                     (None, None) if had_secret => SecretChange::Remove,
                     (None, None) => SecretChange::Keep,
                 };
-                (ConnectionSettings::Endpoint { url, region, access_key_id: key }, change)
+                (
+                    ConnectionSettings::Endpoint {
+                        url,
+                        region,
+                        access_key_id: key,
+                    },
+                    change,
+                )
             }
         };
         Ok((Connection { id, name, settings }, change))
@@ -305,7 +341,9 @@ mod tests {
 
     #[test]
     fn access_keys_need_a_secret_and_keep_it_out_of_the_stored_form() {
-        let (c, change) = input(ConnectionType::AccessKeys).into_connection(None).unwrap();
+        let (c, change) = input(ConnectionType::AccessKeys)
+            .into_connection(None)
+            .unwrap();
         assert!(matches!(change, SecretChange::Set(_)));
         let json = serde_json::to_string(&c).unwrap();
         assert!(!json.contains("wJalrXUtnFEMI"));
@@ -319,7 +357,9 @@ mod tests {
 
     #[test]
     fn editing_without_a_new_secret_keeps_the_old_one() {
-        let (c, _) = input(ConnectionType::AccessKeys).into_connection(None).unwrap();
+        let (c, _) = input(ConnectionType::AccessKeys)
+            .into_connection(None)
+            .unwrap();
         let mut edit = input(ConnectionType::AccessKeys);
         edit.id = Some(c.id.clone());
         edit.name = "Production".into();
@@ -334,7 +374,9 @@ mod tests {
 
     #[test]
     fn view_masks_the_key_id_and_has_no_secret() {
-        let (c, _) = input(ConnectionType::AccessKeys).into_connection(None).unwrap();
+        let (c, _) = input(ConnectionType::AccessKeys)
+            .into_connection(None)
+            .unwrap();
         let v = ConnectionView::from(&c);
         assert_eq!(v.key_id_masked.as_deref(), Some("AKIA…MPLE"));
         let json = serde_json::to_string(&v).unwrap();
@@ -360,7 +402,11 @@ mod tests {
         );
         i.secret_access_key = Some(Secret::new("x"));
         assert_eq!(
-            i.into_connection(None).unwrap_err().payload().field.as_deref(),
+            i.into_connection(None)
+                .unwrap_err()
+                .payload()
+                .field
+                .as_deref(),
             Some("access_key_id")
         );
     }
@@ -369,24 +415,51 @@ mod tests {
     fn bad_input_names_the_field() {
         let mut i = input(ConnectionType::Endpoint);
         i.endpoint = Some("localhost:4566".into());
-        assert_eq!(i.into_connection(None).unwrap_err().payload().field.as_deref(), Some("endpoint"));
+        assert_eq!(
+            i.into_connection(None)
+                .unwrap_err()
+                .payload()
+                .field
+                .as_deref(),
+            Some("endpoint")
+        );
         let mut i = input(ConnectionType::AccessKeys);
         i.region = Some("mars-1".into());
-        assert_eq!(i.into_connection(None).unwrap_err().payload().field.as_deref(), Some("region"));
+        assert_eq!(
+            i.into_connection(None)
+                .unwrap_err()
+                .payload()
+                .field
+                .as_deref(),
+            Some("region")
+        );
         let mut i = input(ConnectionType::AccessKeys);
         i.name = "  ".into();
-        assert_eq!(i.into_connection(None).unwrap_err().payload().field.as_deref(), Some("name"));
+        assert_eq!(
+            i.into_connection(None)
+                .unwrap_err()
+                .payload()
+                .field
+                .as_deref(),
+            Some("name")
+        );
         let mut i = input(ConnectionType::AccessKeys);
         i.access_key_id = Some("short".into());
         assert_eq!(
-            i.into_connection(None).unwrap_err().payload().field.as_deref(),
+            i.into_connection(None)
+                .unwrap_err()
+                .payload()
+                .field
+                .as_deref(),
             Some("access_key_id")
         );
     }
 
     #[test]
     fn switching_to_a_profile_drops_the_secret() {
-        let (c, _) = input(ConnectionType::AccessKeys).into_connection(None).unwrap();
+        let (c, _) = input(ConnectionType::AccessKeys)
+            .into_connection(None)
+            .unwrap();
         let mut edit = input(ConnectionType::Profile);
         edit.id = Some(c.id.clone());
         edit.profile = Some("dev".into());

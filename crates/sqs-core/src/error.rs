@@ -248,7 +248,10 @@ mod tests {
 
     #[test]
     fn wrong_keys_map_to_access_denied_with_advice() {
-        let e = from_service_code("InvalidClientTokenId", "The security token included in the request is invalid.");
+        let e = from_service_code(
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        );
         assert_eq!(e.kind(), ErrorKind::AccessDenied);
         assert!(e.to_string().contains("access key id"));
         let e = from_service_code("SignatureDoesNotMatch", "");
@@ -262,13 +265,23 @@ mod tests {
             from_service_code("AWS.SimpleQueueService.NonExistentQueue", "x").kind(),
             ErrorKind::NotFound
         );
-        assert_eq!(from_service_code("ThrottlingException", "").kind(), ErrorKind::Throttled);
-        assert_eq!(from_service_code("OptInRequired", "").kind(), ErrorKind::AccessDenied);
+        assert_eq!(
+            from_service_code("ThrottlingException", "").kind(),
+            ErrorKind::Throttled
+        );
+        assert_eq!(
+            from_service_code("OptInRequired", "").kind(),
+            ErrorKind::AccessDenied
+        );
     }
 
     #[test]
     fn unknown_codes_keep_the_code_and_service_message() {
-        let p = from_service_code("InvalidParameterValue", "Value x for parameter y is invalid.").payload();
+        let p = from_service_code(
+            "InvalidParameterValue",
+            "Value x for parameter y is invalid.",
+        )
+        .payload();
         assert_eq!(p.kind, ErrorKind::Service);
         assert_eq!(p.code.as_deref(), Some("InvalidParameterValue"));
         assert!(p.message.contains("Value x for parameter y is invalid."));

@@ -62,7 +62,9 @@ fn parse(text: &str, is_config: bool, into: &mut BTreeMap<String, AwsProfile>) {
         let (Some(name), Some((key, value))) = (&current, line.split_once('=')) else {
             continue;
         };
-        let Some(p) = into.get_mut(name) else { continue };
+        let Some(p) = into.get_mut(name) else {
+            continue;
+        };
         match key.trim() {
             "region" => p.region = Some(value.trim().to_string()),
             "sso_start_url" | "sso_session" => p.sso = true,
@@ -99,7 +101,11 @@ mod tests {
             true,
             &mut all,
         );
-        parse("[ci]\naws_access_key_id = AKIA\n[default]\naws_secret_access_key = s\n", false, &mut all);
+        parse(
+            "[ci]\naws_access_key_id = AKIA\n[default]\naws_secret_access_key = s\n",
+            false,
+            &mut all,
+        );
         let names: Vec<_> = all.keys().cloned().collect();
         assert_eq!(names, ["ci", "default", "dev"]);
         assert_eq!(all["default"].region.as_deref(), Some("eu-west-1"));

@@ -49,15 +49,26 @@ pub struct QueueStats {
 
 /// The queue's name: the last segment of its URL.
 pub fn name_from_url(url: &str) -> String {
-    url.trim_end_matches('/').rsplit('/').next().unwrap_or(url).to_string()
+    url.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(url)
+        .to_string()
 }
 
 /// Every queue whose name starts with `prefix` (all when None), following NextToken to the end,
 /// sorted by name.
-pub async fn list_queues(client: &SqsClient, prefix: Option<&str>) -> Result<Vec<QueueRow>, CoreError> {
+pub async fn list_queues(
+    client: &SqsClient,
+    prefix: Option<&str>,
+) -> Result<Vec<QueueRow>, CoreError> {
     let prefix = prefix.map(str::trim).filter(|p| !p.is_empty());
     if let Some(p) = prefix {
-        if p.len() > 80 || !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+        if p.len() > 80
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
             return Err(CoreError::field(
                 "prefix",
                 "Queue names only contain letters, digits, '-', '_' and '.fifo', so no queue starts with that.",
@@ -78,7 +89,11 @@ pub async fn list_queues(client: &SqsClient, prefix: Option<&str>) -> Result<Vec
             .map_err(|e| CoreError::from_sdk(e, &client.target))?;
         for url in resp.queue_urls() {
             let name = name_from_url(url);
-            rows.push(QueueRow { url: url.clone(), fifo: name.ends_with(".fifo"), name });
+            rows.push(QueueRow {
+                url: url.clone(),
+                fifo: name.ends_with(".fifo"),
+                name,
+            });
         }
         match resp.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -102,10 +117,15 @@ pub async fn probe(client: &SqsClient) -> Result<bool, CoreError> {
     Ok(!resp.queue_urls().is_empty())
 }
 
-fn attr_i64(attrs: Option<&std::collections::HashMap<QueueAttributeName, String>>, name: QueueAttributeName) -> Option<i64> {
+fn attr_i64(
+    attrs: Option<&std::collections::HashMap<QueueAttributeName, String>>,
+    name: QueueAttributeName,
+) -> Option<i64> {
     let v = attrs?.get(&name)?;
     // Some servers send timestamps with a fraction ("1700000000.123").
-    v.parse().ok().or_else(|| v.parse::<f64>().ok().map(|f| f as i64))
+    v.parse()
+        .ok()
+        .or_else(|| v.parse::<f64>().ok().map(|f| f as i64))
 }
 
 /// Reads the counts of one queue.
@@ -124,7 +144,8 @@ pub async fn queue_counts(client: &SqsClient, url: &str) -> Result<QueueCounts, 
     let a = resp.attributes();
     Ok(QueueCounts {
         available: attr_i64(a, QueueAttributeName::ApproximateNumberOfMessages).unwrap_or(0),
-        in_flight: attr_i64(a, QueueAttributeName::ApproximateNumberOfMessagesNotVisible).unwrap_or(0),
+        in_flight: attr_i64(a, QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+            .unwrap_or(0),
         delayed: attr_i64(a, QueueAttributeName::ApproximateNumberOfMessagesDelayed).unwrap_or(0),
         created: attr_i64(a, QueueAttributeName::CreatedTimestamp),
     })
@@ -135,8 +156,16 @@ pub async fn queue_stats(client: &SqsClient, urls: Vec<String>) -> Vec<QueueStat
     stream::iter(urls)
         .map(|url| async move {
             match queue_counts(client, &url).await {
-                Ok(c) => QueueStats { url, counts: Some(c), error: None },
-                Err(e) => QueueStats { url, counts: None, error: Some(e.payload()) },
+                Ok(c) => QueueStats {
+                    url,
+                    counts: Some(c),
+                    error: None,
+                },
+                Err(e) => QueueStats {
+                    url,
+                    counts: None,
+                    error: Some(e.payload()),
+                },
             }
         })
         .buffered(STATS_CONCURRENCY)
@@ -150,7 +179,13 @@ mod tests {
 
     #[test]
     fn name_is_the_last_path_segment() {
-        assert_eq!(name_from_url("https://sqs.eu-west-1.amazonaws.com/123456789012/orders.fifo"), "orders.fifo");
-        assert_eq!(name_from_url("http://localhost:4566/000000000000/q1/"), "q1");
+        assert_eq!(
+            name_from_url("https://sqs.eu-west-1.amazonaws.com/123456789012/orders.fifo"),
+            "orders.fifo"
+        );
+        assert_eq!(
+            name_from_url("http://localhost:4566/000000000000/q1/"),
+            "q1"
+        );
     }
 }

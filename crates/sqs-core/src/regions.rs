@@ -15,40 +15,142 @@ pub struct Region {
 
 /// All commercial (aws partition) regions, in the order the AWS console lists them.
 pub const REGIONS: &[Region] = &[
-    Region { code: "us-east-1", name: "US East (N. Virginia)" },
-    Region { code: "us-east-2", name: "US East (Ohio)" },
-    Region { code: "us-west-1", name: "US West (N. California)" },
-    Region { code: "us-west-2", name: "US West (Oregon)" },
-    Region { code: "af-south-1", name: "Africa (Cape Town)" },
-    Region { code: "ap-east-1", name: "Asia Pacific (Hong Kong)" },
-    Region { code: "ap-east-2", name: "Asia Pacific (Taipei)" },
-    Region { code: "ap-south-2", name: "Asia Pacific (Hyderabad)" },
-    Region { code: "ap-southeast-3", name: "Asia Pacific (Jakarta)" },
-    Region { code: "ap-southeast-5", name: "Asia Pacific (Malaysia)" },
-    Region { code: "ap-southeast-4", name: "Asia Pacific (Melbourne)" },
-    Region { code: "ap-south-1", name: "Asia Pacific (Mumbai)" },
-    Region { code: "ap-southeast-6", name: "Asia Pacific (New Zealand)" },
-    Region { code: "ap-northeast-3", name: "Asia Pacific (Osaka)" },
-    Region { code: "ap-northeast-2", name: "Asia Pacific (Seoul)" },
-    Region { code: "ap-southeast-1", name: "Asia Pacific (Singapore)" },
-    Region { code: "ap-southeast-2", name: "Asia Pacific (Sydney)" },
-    Region { code: "ap-southeast-7", name: "Asia Pacific (Thailand)" },
-    Region { code: "ap-northeast-1", name: "Asia Pacific (Tokyo)" },
-    Region { code: "ca-central-1", name: "Canada (Central)" },
-    Region { code: "ca-west-1", name: "Canada West (Calgary)" },
-    Region { code: "eu-central-1", name: "Europe (Frankfurt)" },
-    Region { code: "eu-west-1", name: "Europe (Ireland)" },
-    Region { code: "eu-west-2", name: "Europe (London)" },
-    Region { code: "eu-south-1", name: "Europe (Milan)" },
-    Region { code: "eu-west-3", name: "Europe (Paris)" },
-    Region { code: "eu-south-2", name: "Europe (Spain)" },
-    Region { code: "eu-north-1", name: "Europe (Stockholm)" },
-    Region { code: "eu-central-2", name: "Europe (Zurich)" },
-    Region { code: "il-central-1", name: "Israel (Tel Aviv)" },
-    Region { code: "mx-central-1", name: "Mexico (Central)" },
-    Region { code: "me-south-1", name: "Middle East (Bahrain)" },
-    Region { code: "me-central-1", name: "Middle East (UAE)" },
-    Region { code: "sa-east-1", name: "South America (São Paulo)" },
+    Region {
+        code: "us-east-1",
+        name: "US East (N. Virginia)",
+    },
+    Region {
+        code: "us-east-2",
+        name: "US East (Ohio)",
+    },
+    Region {
+        code: "us-west-1",
+        name: "US West (N. California)",
+    },
+    Region {
+        code: "us-west-2",
+        name: "US West (Oregon)",
+    },
+    Region {
+        code: "af-south-1",
+        name: "Africa (Cape Town)",
+    },
+    Region {
+        code: "ap-east-1",
+        name: "Asia Pacific (Hong Kong)",
+    },
+    Region {
+        code: "ap-east-2",
+        name: "Asia Pacific (Taipei)",
+    },
+    Region {
+        code: "ap-south-2",
+        name: "Asia Pacific (Hyderabad)",
+    },
+    Region {
+        code: "ap-southeast-3",
+        name: "Asia Pacific (Jakarta)",
+    },
+    Region {
+        code: "ap-southeast-5",
+        name: "Asia Pacific (Malaysia)",
+    },
+    Region {
+        code: "ap-southeast-4",
+        name: "Asia Pacific (Melbourne)",
+    },
+    Region {
+        code: "ap-south-1",
+        name: "Asia Pacific (Mumbai)",
+    },
+    Region {
+        code: "ap-southeast-6",
+        name: "Asia Pacific (New Zealand)",
+    },
+    Region {
+        code: "ap-northeast-3",
+        name: "Asia Pacific (Osaka)",
+    },
+    Region {
+        code: "ap-northeast-2",
+        name: "Asia Pacific (Seoul)",
+    },
+    Region {
+        code: "ap-southeast-1",
+        name: "Asia Pacific (Singapore)",
+    },
+    Region {
+        code: "ap-southeast-2",
+        name: "Asia Pacific (Sydney)",
+    },
+    Region {
+        code: "ap-southeast-7",
+        name: "Asia Pacific (Thailand)",
+    },
+    Region {
+        code: "ap-northeast-1",
+        name: "Asia Pacific (Tokyo)",
+    },
+    Region {
+        code: "ca-central-1",
+        name: "Canada (Central)",
+    },
+    Region {
+        code: "ca-west-1",
+        name: "Canada West (Calgary)",
+    },
+    Region {
+        code: "eu-central-1",
+        name: "Europe (Frankfurt)",
+    },
+    Region {
+        code: "eu-west-1",
+        name: "Europe (Ireland)",
+    },
+    Region {
+        code: "eu-west-2",
+        name: "Europe (London)",
+    },
+    Region {
+        code: "eu-south-1",
+        name: "Europe (Milan)",
+    },
+    Region {
+        code: "eu-west-3",
+        name: "Europe (Paris)",
+    },
+    Region {
+        code: "eu-south-2",
+        name: "Europe (Spain)",
+    },
+    Region {
+        code: "eu-north-1",
+        name: "Europe (Stockholm)",
+    },
+    Region {
+        code: "eu-central-2",
+        name: "Europe (Zurich)",
+    },
+    Region {
+        code: "il-central-1",
+        name: "Israel (Tel Aviv)",
+    },
+    Region {
+        code: "mx-central-1",
+        name: "Mexico (Central)",
+    },
+    Region {
+        code: "me-south-1",
+        name: "Middle East (Bahrain)",
+    },
+    Region {
+        code: "me-central-1",
+        name: "Middle East (UAE)",
+    },
+    Region {
+        code: "sa-east-1",
+        name: "South America (São Paulo)",
+    },
 ];
 
 /// Looks a region up by its code.
@@ -65,7 +167,9 @@ pub fn validate_aws_region(code: &str) -> Result<(), CoreError> {
     if find(code).is_none() {
         return Err(CoreError::field(
             "region",
-            format!("'{code}' is not an AWS region. Pick one from the list (for example us-east-1)."),
+            format!(
+                "'{code}' is not an AWS region. Pick one from the list (for example us-east-1)."
+            ),
         ));
     }
     Ok(())
@@ -76,7 +180,9 @@ pub fn validate_region_format(code: &str) -> Result<(), CoreError> {
     let code = code.trim();
     let ok = !code.is_empty()
         && code.len() <= 32
-        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !code.starts_with('-')
         && !code.ends_with('-');
     if ok {
@@ -98,10 +204,19 @@ mod tests {
     fn list_is_complete_and_unique() {
         let codes: HashSet<_> = REGIONS.iter().map(|r| r.code).collect();
         assert_eq!(codes.len(), REGIONS.len(), "duplicate region code");
-        for c in ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1", "il-central-1", "mx-central-1"] {
+        for c in [
+            "us-east-1",
+            "eu-west-1",
+            "ap-southeast-2",
+            "sa-east-1",
+            "il-central-1",
+            "mx-central-1",
+        ] {
             assert!(codes.contains(c), "{c} missing");
         }
-        assert!(!codes.iter().any(|c| c.starts_with("us-gov") || c.starts_with("cn-")));
+        assert!(!codes
+            .iter()
+            .any(|c| c.starts_with("us-gov") || c.starts_with("cn-")));
     }
 
     #[test]

@@ -31,19 +31,21 @@ pub struct KeyringStore {
 
 impl Default for KeyringStore {
     fn default() -> Self {
-        KeyringStore { service: SERVICE.to_string() }
+        KeyringStore {
+            service: SERVICE.to_string(),
+        }
     }
 }
 
 fn keychain_error(e: keyring::Error) -> CoreError {
     let hint = "Unlock your system keychain (or start it: on Linux gnome-keyring or KWallet) and try again.";
     match e {
-        keyring::Error::NoStorageAccess(inner) => {
-            CoreError::Keychain(format!("The system keychain is locked or refused access ({inner}). {hint}"))
-        }
-        keyring::Error::PlatformFailure(inner) => {
-            CoreError::Keychain(format!("The system keychain is not available ({inner}). {hint}"))
-        }
+        keyring::Error::NoStorageAccess(inner) => CoreError::Keychain(format!(
+            "The system keychain is locked or refused access ({inner}). {hint}"
+        )),
+        keyring::Error::PlatformFailure(inner) => CoreError::Keychain(format!(
+            "The system keychain is not available ({inner}). {hint}"
+        )),
         other => CoreError::Keychain(format!("The system keychain failed: {other}. {hint}")),
     }
 }
@@ -51,7 +53,9 @@ fn keychain_error(e: keyring::Error) -> CoreError {
 impl KeyringStore {
     /// A store under another service name (tests use their own, never the user's).
     pub fn with_service(service: impl Into<String>) -> Self {
-        KeyringStore { service: service.into() }
+        KeyringStore {
+            service: service.into(),
+        }
     }
 
     fn entry(&self, account: &str) -> Result<keyring::Entry, CoreError> {
@@ -61,7 +65,9 @@ impl KeyringStore {
 
 impl SecretStore for KeyringStore {
     fn set(&self, account: &str, secret: &Secret) -> Result<(), CoreError> {
-        self.entry(account)?.set_password(secret.expose()).map_err(keychain_error)
+        self.entry(account)?
+            .set_password(secret.expose())
+            .map_err(keychain_error)
     }
 
     fn get(&self, account: &str) -> Result<Option<Secret>, CoreError> {
@@ -84,19 +90,31 @@ impl SecretStore for KeyringStore {
             return "unavailable";
         };
         let cred = entry.get_credential();
-        if cred.downcast_ref::<keyring::mock::MockCredential>().is_some() {
+        if cred
+            .downcast_ref::<keyring::mock::MockCredential>()
+            .is_some()
+        {
             return "mock";
         }
         #[cfg(target_os = "linux")]
-        if cred.downcast_ref::<keyring::secret_service::SsCredential>().is_some() {
+        if cred
+            .downcast_ref::<keyring::secret_service::SsCredential>()
+            .is_some()
+        {
             return "secret-service";
         }
         #[cfg(target_os = "macos")]
-        if cred.downcast_ref::<keyring::macos::MacCredential>().is_some() {
+        if cred
+            .downcast_ref::<keyring::macos::MacCredential>()
+            .is_some()
+        {
             return "macos-keychain";
         }
         #[cfg(target_os = "windows")]
-        if cred.downcast_ref::<keyring::windows::WinCredential>().is_some() {
+        if cred
+            .downcast_ref::<keyring::windows::WinCredential>()
+            .is_some()
+        {
             return "windows-credential-manager";
         }
         "other"
@@ -126,12 +144,19 @@ async fn blocking_within<T: Send + 'static>(
 }
 
 /// Stores a secret without blocking the async runtime.
-pub async fn set(store: Arc<dyn SecretStore>, account: String, secret: Secret) -> Result<(), CoreError> {
+pub async fn set(
+    store: Arc<dyn SecretStore>,
+    account: String,
+    secret: Secret,
+) -> Result<(), CoreError> {
     blocking("save the secret", move || store.set(&account, &secret)).await
 }
 
 /// Reads a secret without blocking the async runtime.
-pub async fn get(store: Arc<dyn SecretStore>, account: String) -> Result<Option<Secret>, CoreError> {
+pub async fn get(
+    store: Arc<dyn SecretStore>,
+    account: String,
+) -> Result<Option<Secret>, CoreError> {
     blocking("read the secret", move || store.get(&account)).await
 }
 
@@ -167,9 +192,11 @@ mod tests {
     async fn a_hanging_keychain_becomes_a_keychain_error_not_a_hang() {
         let store = Hanging;
         let started = std::time::Instant::now();
-        let e = blocking_within(Duration::from_millis(200), "read the secret", move || store.get("c1"))
-            .await
-            .unwrap_err();
+        let e = blocking_within(Duration::from_millis(200), "read the secret", move || {
+            store.get("c1")
+        })
+        .await
+        .unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(2));
         assert_eq!(e.kind(), crate::ErrorKind::Keychain);
         assert!(e.to_string().contains("unlock it"), "{e}");

@@ -14,7 +14,11 @@ fn secret_tool_search(service: &str) -> String {
         .args(["search", "--all", "--unlock", "service", service])
         .output()
         .expect("secret-tool (package libsecret-tools) must be installed");
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 fn files_containing(dir: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf> {
@@ -23,7 +27,10 @@ fn files_containing(dir: &std::path::Path, needle: &str) -> Vec<std::path::PathB
         let p = entry.path();
         if p.is_dir() {
             hits.extend(files_containing(&p, needle));
-        } else if std::fs::read(&p).map(|b| String::from_utf8_lossy(&b).contains(needle)).unwrap_or(false) {
+        } else if std::fs::read(&p)
+            .map(|b| String::from_utf8_lossy(&b).contains(needle))
+            .unwrap_or(false)
+        {
             hits.push(p);
         }
     }
@@ -38,7 +45,11 @@ fn the_real_keychain_is_used_not_the_in_memory_mock() {
         "run inside scripts/with-keyring.sh (a private D-Bus session)"
     );
     let store = KeyringStore::with_service("sqs-pilot-test-backend");
-    assert_eq!(store.backend(), "secret-service", "keyring fell back to a store that is not the OS keychain");
+    assert_eq!(
+        store.backend(),
+        "secret-service",
+        "keyring fell back to a store that is not the OS keychain"
+    );
 }
 
 #[tokio::test]
@@ -60,28 +71,59 @@ async fn a_saved_secret_lives_only_in_the_keychain_and_is_removed_with_its_conne
         secret_access_key: Some(Secret::new(secret_text.clone())),
     };
     let (conn, change) = input.into_connection(None).unwrap();
-    let SecretChange::Set(secret) = change else { panic!("expected a secret to store") };
-    secrets::set(store.clone(), conn.id.clone(), secret).await.unwrap();
+    let SecretChange::Set(secret) = change else {
+        panic!("expected a secret to store")
+    };
+    secrets::set(store.clone(), conn.id.clone(), secret)
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cfg_store = ConfigStore::new(dir.path());
     cfg_store
-        .save(&AppConfig { version: 1, connections: vec![conn.clone()], last_used: Some(conn.id.clone()) })
+        .save(&AppConfig {
+            version: 1,
+            connections: vec![conn.clone()],
+            last_used: Some(conn.id.clone()),
+        })
         .unwrap();
 
     // Read back through our code, and through an independent client of the same keychain.
-    let back = secrets::get(store.clone(), conn.id.clone()).await.unwrap().expect("stored");
+    let back = secrets::get(store.clone(), conn.id.clone())
+        .await
+        .unwrap()
+        .expect("stored");
     assert_eq!(back.expose(), secret_text);
     let listed = secret_tool_search(&service);
-    assert!(listed.contains(&secret_text), "secret-tool does not see it in gnome-keyring: {listed}");
-    assert!(listed.contains(&conn.id), "the keychain entry is filed under the connection id: {listed}");
+    assert!(
+        listed.contains(&secret_text),
+        "secret-tool does not see it in gnome-keyring: {listed}"
+    );
+    assert!(
+        listed.contains(&conn.id),
+        "the keychain entry is filed under the connection id: {listed}"
+    );
 
     // Nowhere in the app's config dir.
-    assert!(files_containing(dir.path(), &secret_text).is_empty(), "secret written to a file");
-    assert!(!files_containing(dir.path(), "AKIAIOSFODNN7EXAMPLE").is_empty(), "the key id is kept in the file");
+    assert!(
+        files_containing(dir.path(), &secret_text).is_empty(),
+        "secret written to a file"
+    );
+    assert!(
+        !files_containing(dir.path(), "AKIAIOSFODNN7EXAMPLE").is_empty(),
+        "the key id is kept in the file"
+    );
 
     // Removing deletes the entry; removing again is not an error.
-    secrets::delete(store.clone(), conn.id.clone()).await.unwrap();
-    assert!(secrets::get(store.clone(), conn.id.clone()).await.unwrap().is_none());
-    assert!(!secret_tool_search(&service).contains(&secret_text), "entry still in gnome-keyring");
+    secrets::delete(store.clone(), conn.id.clone())
+        .await
+        .unwrap();
+    assert!(secrets::get(store.clone(), conn.id.clone())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        !secret_tool_search(&service).contains(&secret_text),
+        "entry still in gnome-keyring"
+    );
     secrets::delete(store, conn.id.clone()).await.unwrap();
 }

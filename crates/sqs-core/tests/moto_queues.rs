@@ -11,12 +11,18 @@ fn endpoint_connection(url: &str) -> Connection {
     Connection {
         id: "t".into(),
         name: "moto".into(),
-        settings: ConnectionSettings::Endpoint { url: url.into(), region: "us-east-1".into(), access_key_id: None },
+        settings: ConnectionSettings::Endpoint {
+            url: url.into(),
+            region: "us-east-1".into(),
+            access_key_id: None,
+        },
     }
 }
 
 async fn client_for(url: &str) -> SqsClient {
-    connect(&endpoint_connection(url), None).await.expect("client")
+    connect(&endpoint_connection(url), None)
+        .await
+        .expect("client")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,7 +33,13 @@ async fn lists_every_queue_past_the_first_page_of_1000() {
     stream::iter(names.clone())
         .map(|n| {
             let sdk = sdk.clone();
-            async move { sdk.create_queue().queue_name(n).send().await.expect("create") }
+            async move {
+                sdk.create_queue()
+                    .queue_name(n)
+                    .send()
+                    .await
+                    .expect("create")
+            }
         })
         .buffer_unordered(16)
         .collect::<Vec<_>>()
@@ -42,15 +54,31 @@ async fn lists_every_queue_past_the_first_page_of_1000() {
     let client = client_for(&moto.endpoint()).await;
     let all = list_queues(&client, None).await.expect("list");
     assert_eq!(all.len(), 1006, "every queue, not just the first 1,000");
-    let listed: Vec<_> = all.iter().filter(|q| q.name.starts_with("bulk-")).map(|q| q.name.clone()).collect();
+    let listed: Vec<_> = all
+        .iter()
+        .filter(|q| q.name.starts_with("bulk-"))
+        .map(|q| q.name.clone())
+        .collect();
     assert_eq!(listed, names, "sorted by name, none missing or doubled");
     let fifo = all.iter().find(|q| q.name == "other.fifo").unwrap();
     assert!(fifo.fifo);
-    assert!(all.iter().filter(|q| q.name != "other.fifo").all(|q| !q.fifo));
+    assert!(all
+        .iter()
+        .filter(|q| q.name != "other.fifo")
+        .all(|q| !q.fifo));
 
     let some = list_queues(&client, Some("bulk-100")).await.unwrap();
     let some: Vec<_> = some.iter().map(|q| q.name.as_str()).collect();
-    assert_eq!(some, ["bulk-1000", "bulk-1001", "bulk-1002", "bulk-1003", "bulk-1004"]);
+    assert_eq!(
+        some,
+        [
+            "bulk-1000",
+            "bulk-1001",
+            "bulk-1002",
+            "bulk-1003",
+            "bulk-1004"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -58,25 +86,58 @@ async fn counts_follow_messages_and_a_missing_queue_fails_alone() {
     let moto = Moto::start();
     let sdk = moto.sdk();
     let client = client_for(&moto.endpoint()).await;
-    assert!(!probe(&client).await.unwrap(), "a fresh server has no queues");
+    assert!(
+        !probe(&client).await.unwrap(),
+        "a fresh server has no queues"
+    );
 
-    let url = sdk.create_queue().queue_name("counted").send().await.unwrap().queue_url.unwrap();
+    let url = sdk
+        .create_queue()
+        .queue_name("counted")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
     for i in 0..3 {
-        sdk.send_message().queue_url(&url).message_body(format!("m{i}")).send().await.unwrap();
+        sdk.send_message()
+            .queue_url(&url)
+            .message_body(format!("m{i}"))
+            .send()
+            .await
+            .unwrap();
     }
-    sdk.receive_message().queue_url(&url).max_number_of_messages(1).send().await.unwrap();
+    sdk.receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(1)
+        .send()
+        .await
+        .unwrap();
     assert!(probe(&client).await.unwrap());
 
     let gone = format!("{}/123456789012/never-was", moto.endpoint());
     let stats = queue_stats(&client, vec![url.clone(), gone.clone()]).await;
     assert_eq!(stats.len(), 2);
     let counts = stats[0].counts.as_ref().expect("counts of the real queue");
-    assert_eq!((counts.available, counts.in_flight, counts.delayed), (2, 1, 0));
+    assert_eq!(
+        (counts.available, counts.in_flight, counts.delayed),
+        (2, 1, 0)
+    );
     let created = counts.created.expect("created timestamp");
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     assert!((now - created).abs() < 600, "created {created}, now {now}");
     assert_eq!(stats[1].url, gone);
-    assert_eq!(stats[1].error.as_ref().expect("error for the missing queue").kind, ErrorKind::NotFound);
+    assert_eq!(
+        stats[1]
+            .error
+            .as_ref()
+            .expect("error for the missing queue")
+            .kind,
+        ErrorKind::NotFound
+    );
 }
 
 #[tokio::test]
@@ -88,8 +149,15 @@ async fn a_dead_endpoint_is_a_network_error_that_says_what_to_do() {
     let err = list_queues(&client, None).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Network, "{err}");
     let msg = err.to_string();
-    assert!(msg.contains(&url) && msg.contains("Check that the server is running"), "{msg}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(15), "took {:?}", started.elapsed());
+    assert!(
+        msg.contains(&url) && msg.contains("Check that the server is running"),
+        "{msg}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]

@@ -10,24 +10,34 @@ use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
 
 /// The workspace root (two levels above this crate).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 /// Waits until something accepts TCP connections on the port, or panics after `limit`.
 pub fn wait_for_port(port: u16, limit: Duration, what: &str) {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < limit, "{what} did not listen on port {port} within {limit:?}");
+        assert!(
+            start.elapsed() < limit,
+            "{what} did not listen on port {port} within {limit:?}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
-/// A moto server (`moto_server`, from the repo's .venv or $SQS_PILOT_MOTO) killed on drop.
+/// A moto server (`moto_server` from the test venv that scripts/setup.sh makes, or $SQS_PILOT_MOTO),
+/// killed on drop.
 pub struct Moto {
     child: Child,
     pub port: u16,
@@ -36,12 +46,13 @@ pub struct Moto {
 impl Moto {
     /// Starts moto on a free port and waits until it answers. Panics with a hint if moto is missing.
     pub fn start() -> Moto {
+        let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
         let bin = std::env::var_os("SQS_PILOT_MOTO")
             .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join(".venv/bin/moto_server"));
+            .unwrap_or_else(|| home.join(".cache/sqs-pilot-tools/venv/bin/moto_server"));
         assert!(
             bin.exists(),
-            "moto_server not found at {}: run `make setup` (or set SQS_PILOT_MOTO)",
+            "moto_server not found at {}: run `scripts/setup.sh test` (or set SQS_PILOT_MOTO)",
             bin.display()
         );
         let port = free_port();

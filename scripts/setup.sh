@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what SQS Pilot needs on Debian 12 (as root, or with sudo), skipping what is already
+# there: system packages, the UI's npm packages, and for tests a Python venv with moto and
+# tauri-driver. Safe to run again and again.
+# Usage: scripts/setup.sh run|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+
+CACHE=${SQS_PILOT_CACHE:-$HOME/.cache/sqs-pilot-tools}
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# System packages (Tauri's WebKitGTK stack; the test display, keychain and WebDriver).
+apt_run=(build-essential pkg-config file curl wget xdg-utils libssl-dev libwebkit2gtk-4.1-dev
+  libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
+  libjavascriptcoregtk-4.1-dev libsecret-1-dev gnome-keyring dbus dbus-x11 mold)
+apt_test=(xvfb xauth webkit2gtk-driver libsecret-tools imagemagick x11-utils python3-venv)
+wanted=("${apt_run[@]}")
+[ "$mode" = test ] && wanted+=("${apt_test[@]}")
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing system packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Toolchains that cannot come from Debian's archive in a usable version.
+command -v cargo >/dev/null || die "Rust is not installed. Install it with rustup (https://rustup.rs), Rust 1.85 or newer, then run this again."
+command -v node >/dev/null || die "Node.js is not installed. Install Node.js 20.19 or newer (for example from NodeSource), then run this again."
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || die "Node.js $(node --version) is too old for Vite; install 20.19 or newer."
+for c in rustfmt clippy; do
+  cargo "${c/rustfmt/fmt}" --version >/dev/null 2>&1 || { command -v rustup >/dev/null && rustup component add "$c"; }
+done
+
+# The UI's npm packages, exactly as locked.
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  say "Installing the UI's npm packages"
+  npm --prefix ui ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$mode" = test ]; then
+  # moto (an independent SQS server) and boto3 for tests, in a venv outside the clone.
+  if [ ! -x "$CACHE/venv/bin/moto_server" ]; then
+    say "Creating the test venv with moto in $CACHE/venv"
+    mkdir -p "$CACHE"
+    python3 -m venv "$CACHE/venv"
+    "$CACHE/venv/bin/pip" install -q --disable-pip-version-check "moto[server]>=5.1,<6" "boto3>=1.35,<2"
+  fi
+  # tauri-driver: the WebDriver bridge for the app window (built once, cached).
+  if [ ! -x "$CACHE/bin/tauri-driver" ]; then
+    say "Building tauri-driver into $CACHE (once, about 2 minutes)"
+    CARGO_TARGET_DIR="$CACHE/build" cargo install tauri-driver --version 2.1.0 --locked --root "$CACHE" --quiet
+  fi
+fi

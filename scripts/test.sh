@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, then runs every check and test — format, lint,
+# frontend type check and unit tests, Rust unit and integration tests (against moto), and, inside
+# a private D-Bus session with a real gnome-keyring and Xvfb, the keychain and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh test
+
+CACHE=${SQS_PILOT_CACHE:-$HOME/.cache/sqs-pilot-tools}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sqs-pilot-target}
+export SQS_PILOT_MOTO="$CACHE/venv/bin/moto_server"
+export SQS_PILOT_TAURI_DRIVER="$CACHE/bin/tauri-driver"
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+# Runs cargo test, keeping its summary lines for the total at the end.
+cargo_test() {
+  cargo test "$@" 2>&1 | tee -a "$results"
+}
+
+step() {
+  local name=$1
+  shift
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  local t0=$SECONDS
+  "$@"
+  printf '    (%s: %ss)\n' "$name" $((SECONDS - t0))
+}
+
+step "Rust formatting" cargo fmt --all -- --check
+step "Frontend build" npm --prefix ui run --silent build -- --logLevel warn
+step "Frontend type check" npm --prefix ui run --silent check
+step "Frontend unit tests" npm --prefix ui run --silent test
+step "Clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+step "Rust unit and integration tests (moto)" cargo_test --workspace
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  step "Generated TypeScript types are committed" \
+    bash -c 'test -z "$(git status --porcelain -- ui/src/lib/bindings)" || { git status --short -- ui/src/lib/bindings; echo "ui/src/lib/bindings is out of date: commit the regenerated files"; exit 1; }'
+fi
+cargo_test_in_keyring() {
+  scripts/with-keyring.sh cargo test --workspace -- --ignored 2>&1 | tee -a "$results"
+}
+step "Keychain and end-to-end tests (gnome-keyring, Xvfb, tauri-driver)" \
+  cargo_test_in_keyring
+
+printf '\n'
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "rust tests: %d passed, %d failed\n", p, f }' "$results"

@@ -1,0 +1,310 @@
+//! Queue attributes: which exist, their ranges and defaults, and validation of new values.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::{SqsError, SqsResult};
+
+/// Attributes a queue stores (settable ones), by name.
+pub type Attrs = BTreeMap<String, String>;
+
+/// Read-only attributes computed on read.
+pub const COMPUTED: &[&str] = &[
+    "QueueArn",
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+    "CreatedTimestamp",
+    "LastModifiedTimestamp",
+];
+
+/// Attributes a client may set.
+pub const SETTABLE: &[&str] = &[
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout",
+    "RedrivePolicy",
+    "RedriveAllowPolicy",
+    "SqsManagedSseEnabled",
+    "KmsMasterKeyId",
+    "KmsDataKeyReusePeriodSeconds",
+    "Policy",
+    "FifoQueue",
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
+];
+
+/// The defaults of a new queue.
+pub fn defaults(fifo: bool) -> Attrs {
+    let mut a = Attrs::new();
+    for (k, v) in [
+        ("DelaySeconds", "0"),
+        ("MaximumMessageSize", "1048576"),
+        ("MessageRetentionPeriod", "345600"),
+        ("ReceiveMessageWaitTimeSeconds", "0"),
+        ("VisibilityTimeout", "30"),
+        ("SqsManagedSseEnabled", "true"),
+    ] {
+        a.insert(k.into(), v.into());
+    }
+    if fifo {
+        for (k, v) in [
+            ("FifoQueue", "true"),
+            ("ContentBasedDeduplication", "false"),
+            ("DeduplicationScope", "queue"),
+            ("FifoThroughputLimit", "perQueue"),
+        ] {
+            a.insert(k.into(), v.into());
+        }
+    }
+    a
+}
+
+fn range(name: &str, value: &str, lo: i64, hi: i64) -> SqsResult<String> {
+    match value.trim().parse::<i64>() {
+        Ok(n) if (lo..=hi).contains(&n) => Ok(n.to_string()),
+        _ => Err(SqsError::invalid_attribute_value(format!(
+            "Invalid value for the parameter {name}. Reason: must be an integer between {lo} and {hi}."
+        ))),
+    }
+}
+
+fn boolean(name: &str, value: &str) -> SqsResult<String> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "false" => Ok(value.to_ascii_lowercase()),
+        _ => Err(SqsError::invalid_attribute_value(format!(
+            "Invalid value for the parameter {name}. Reason: must be true or false."
+        ))),
+    }
+}
+
+/// Parses a RedrivePolicy into (deadLetterTargetArn, maxReceiveCount).
+pub fn parse_redrive_policy(value: &str) -> SqsResult<(String, i64)> {
+    let bad = |why: &str| {
+        SqsError::invalid_attribute_value(format!(
+            "Value {value} for parameter RedrivePolicy is invalid. Reason: {why}"
+        ))
+    };
+    let v: Value =
+        serde_json::from_str(value).map_err(|_| bad("Redrive policy is not a valid JSON map."))?;
+    let arn = v
+        .get("deadLetterTargetArn")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            bad("Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
+        })?;
+    let max = match v.get("maxReceiveCount") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| bad("Redrive policy does not contain mandatory attribute: maxReceiveCount."))?;
+    if !(1..=1000).contains(&max) {
+        return Err(bad(
+            "Invalid value for maxReceiveCount: must be between 1 and 1000.",
+        ));
+    }
+    Ok((arn.to_string(), max))
+}
+
+/// Checks one attribute for CreateQueue / SetQueueAttributes and returns the stored form.
+/// Cross-queue rules (DLQ exists, same type) are checked by the caller.
+pub fn validate(name: &str, value: &str, fifo: bool, creating: bool) -> SqsResult<String> {
+    if !SETTABLE.contains(&name) {
+        return Err(SqsError::invalid_attribute_name(name));
+    }
+    let fifo_only = |n: &str| -> SqsResult<()> {
+        if fifo {
+            Ok(())
+        } else {
+            Err(SqsError::invalid_attribute_name(&format!(
+                "{n} (only FIFO queues have it)"
+            )))
+        }
+    };
+    match name {
+        "DelaySeconds" => range(name, value, 0, 900),
+        "MaximumMessageSize" => range(name, value, 1024, 1_048_576),
+        "MessageRetentionPeriod" => range(name, value, 60, 1_209_600),
+        "ReceiveMessageWaitTimeSeconds" => range(name, value, 0, 20),
+        "VisibilityTimeout" => range(name, value, 0, 43_200),
+        "KmsDataKeyReusePeriodSeconds" => range(name, value, 60, 86_400),
+        "SqsManagedSseEnabled" => boolean(name, value),
+        "KmsMasterKeyId" => Ok(value.to_string()),
+        "Policy" => {
+            if value.is_empty() {
+                return Ok(String::new());
+            }
+            serde_json::from_str::<Value>(value)
+                .ok()
+                .filter(Value::is_object)
+                .map(|_| value.to_string())
+                .ok_or_else(|| {
+                    SqsError::invalid_attribute_value(
+                        "Invalid value for the parameter Policy: not a JSON policy document.",
+                    )
+                })
+        }
+        "RedrivePolicy" => {
+            if value.is_empty() {
+                return Ok(String::new());
+            }
+            let (arn, max) = parse_redrive_policy(value)?;
+            Ok(serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max}).to_string())
+        }
+        "RedriveAllowPolicy" => {
+            let bad = |why: &str| {
+                SqsError::invalid_attribute_value(format!(
+                    "Value {value} for parameter RedriveAllowPolicy is invalid. Reason: {why}"
+                ))
+            };
+            let v: Value = serde_json::from_str(value).map_err(|_| bad("not a JSON map."))?;
+            let perm = v
+                .get("redrivePermission")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("redrivePermission is required."))?;
+            let arns = v
+                .get("sourceQueueArns")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            match perm {
+                "allowAll" | "denyAll" if arns.is_empty() => {}
+                "allowAll" | "denyAll" => {
+                    return Err(bad("sourceQueueArns is only allowed with byQueue."))
+                }
+                "byQueue" if (1..=10).contains(&arns.len()) => {}
+                "byQueue" => return Err(bad("byQueue needs 1 to 10 sourceQueueArns.")),
+                _ => {
+                    return Err(bad(
+                        "redrivePermission must be allowAll, denyAll or byQueue.",
+                    ))
+                }
+            }
+            Ok(value.to_string())
+        }
+        "FifoQueue" => {
+            let v = boolean(name, value)?;
+            if !creating {
+                return Err(SqsError::invalid_attribute_name(
+                    "FifoQueue (it can only be set when the queue is created)",
+                ));
+            }
+            if (v == "true") != fifo {
+                return Err(SqsError::invalid_parameter(
+                    "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
+                ));
+            }
+            Ok(v)
+        }
+        "ContentBasedDeduplication" => {
+            fifo_only(name)?;
+            boolean(name, value)
+        }
+        "DeduplicationScope" => {
+            fifo_only(name)?;
+            match value {
+                "messageGroup" | "queue" => Ok(value.into()),
+                _ => Err(SqsError::invalid_attribute_value(
+                    "DeduplicationScope must be messageGroup or queue.",
+                )),
+            }
+        }
+        "FifoThroughputLimit" => {
+            fifo_only(name)?;
+            match value {
+                "perQueue" | "perMessageGroupId" => Ok(value.into()),
+                _ => Err(SqsError::invalid_attribute_value(
+                    "FifoThroughputLimit must be perQueue or perMessageGroupId.",
+                )),
+            }
+        }
+        _ => Err(SqsError::invalid_attribute_name(name)),
+    }
+}
+
+/// Checks a queue name: 1–80 of `A-Za-z0-9-_`, FIFO names end in `.fifo`.
+pub fn check_queue_name(name: &str, fifo: bool) -> SqsResult<()> {
+    let base = if fifo {
+        name.strip_suffix(".fifo")
+    } else {
+        Some(name)
+    };
+    let ok = name.len() <= 80
+        && base.is_some_and(|b| {
+            !b.is_empty()
+                && b.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+    if ok {
+        Ok(())
+    } else if fifo {
+        Err(SqsError::invalid_parameter(
+            "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
+        ))
+    } else {
+        Err(SqsError::invalid_parameter(
+            "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_from_the_sqs_reference() {
+        assert!(validate("VisibilityTimeout", "43200", false, true).is_ok());
+        assert_eq!(
+            validate("VisibilityTimeout", "43201", false, true)
+                .unwrap_err()
+                .type_name,
+            "InvalidAttributeValue"
+        );
+        assert!(validate("MaximumMessageSize", "1023", false, true).is_err());
+        assert!(validate("MessageRetentionPeriod", "59", false, true).is_err());
+        assert!(validate("DelaySeconds", "901", false, true).is_err());
+        assert!(validate("ReceiveMessageWaitTimeSeconds", "21", false, true).is_err());
+        assert_eq!(
+            validate("Colour", "x", false, true).unwrap_err().type_name,
+            "InvalidAttributeName"
+        );
+        assert!(validate("ContentBasedDeduplication", "true", false, true).is_err());
+        assert!(validate("FifoQueue", "true", true, false).is_err());
+    }
+
+    #[test]
+    fn redrive_policy_needs_a_target_and_a_count_in_range() {
+        assert!(validate(
+            "RedrivePolicy",
+            r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:0:d","maxReceiveCount":"5"}"#,
+            false,
+            true
+        )
+        .is_ok());
+        assert!(validate(
+            "RedrivePolicy",
+            r#"{"deadLetterTargetArn":"a","maxReceiveCount":0}"#,
+            false,
+            true
+        )
+        .is_err());
+        assert!(validate("RedrivePolicy", r#"{"maxReceiveCount":3}"#, false, true).is_err());
+    }
+
+    #[test]
+    fn names() {
+        assert!(check_queue_name("orders_v2-x", false).is_ok());
+        assert!(check_queue_name("a.fifo", true).is_ok());
+        assert!(check_queue_name(".fifo", true).is_err());
+        assert!(check_queue_name("has space", false).is_err());
+        assert!(check_queue_name(&"a".repeat(81), false).is_err());
+        assert!(check_queue_name(&format!("{}.fifo", "a".repeat(75)), true).is_ok());
+        assert!(check_queue_name(&format!("{}.fifo", "a".repeat(76)), true).is_err());
+    }
+}

@@ -1,0 +1,175 @@
+//! The sandbox's state: the database, per-queue wake-ups for long polls, and identity
+//! (region, account, base URL). Operations live in `queue_ops.rs`, `message_ops.rs`,
+//! `redrive_ops.rs`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension};
+use tokio::sync::Notify;
+
+use crate::attributes::Attrs;
+use crate::error::{SqsError, SqsResult};
+
+/// How the sandbox is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub region: String,
+    pub account_id: String,
+    /// None: in memory.
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            data_dir: None,
+        }
+    }
+}
+
+/// A queue row.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub name: String,
+    pub fifo: bool,
+    pub attrs: Attrs,
+    pub created: i64,
+    pub modified: i64,
+    pub last_purge: i64,
+}
+
+impl Queue {
+    pub fn num(&self, name: &str) -> i64 {
+        self.attrs
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// The running sandbox's shared state.
+pub struct Sandbox {
+    pub config: Config,
+    db: Mutex<Connection>,
+    wakers: Mutex<HashMap<String, Arc<Notify>>>,
+    base_url: Mutex<String>,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Sandbox {
+    pub fn open(config: Config) -> rusqlite::Result<Arc<Sandbox>> {
+        let db = crate::store::open(config.data_dir.as_deref())?;
+        Ok(Arc::new(Sandbox {
+            config,
+            db: Mutex::new(db),
+            wakers: Mutex::new(HashMap::new()),
+            base_url: Mutex::new("http://127.0.0.1".into()),
+        }))
+    }
+
+    pub fn set_base_url(&self, url: String) {
+        *self.base_url.lock().unwrap_or_else(|e| e.into_inner()) = url;
+    }
+
+    pub fn db(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The wake-up for long polls on a queue.
+    pub fn waker(&self, queue: &str) -> Arc<Notify> {
+        self.wakers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(queue.to_string())
+            .or_default()
+            .clone()
+    }
+
+    pub fn wake(&self, queue: &str) {
+        self.waker(queue).notify_waiters();
+    }
+
+    pub fn queue_url(&self, name: &str) -> String {
+        format!(
+            "{}/{}/{}",
+            self.base_url.lock().unwrap_or_else(|e| e.into_inner()),
+            self.config.account_id,
+            name
+        )
+    }
+
+    pub fn queue_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:sqs:{}:{}:{}",
+            self.config.region, self.config.account_id, name
+        )
+    }
+
+    /// The queue name of an ARN of this sandbox.
+    pub fn name_from_arn(&self, arn: &str) -> Option<String> {
+        let prefix = format!(
+            "arn:aws:sqs:{}:{}:",
+            self.config.region, self.config.account_id
+        );
+        arn.strip_prefix(&prefix).map(str::to_string)
+    }
+
+    /// Resolves a QueueUrl by its path, whatever the host: `.../ACCOUNT/NAME`.
+    pub fn name_from_url(url: &str) -> SqsResult<String> {
+        let path = url
+            .split("://")
+            .nth(1)
+            .map_or(url, |rest| rest.split_once('/').map_or("", |(_, p)| p));
+        let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if name.is_empty() {
+            return Err(SqsError::queue_does_not_exist());
+        }
+        Ok(name.to_string())
+    }
+
+    pub fn load_queue(conn: &Connection, name: &str) -> SqsResult<Queue> {
+        Self::find_queue(conn, name)?.ok_or_else(SqsError::queue_does_not_exist)
+    }
+
+    pub fn find_queue(conn: &Connection, name: &str) -> SqsResult<Option<Queue>> {
+        let q = conn
+            .query_row(
+                "SELECT name, fifo, attrs, created, modified, last_purge FROM queues WHERE name = ?1",
+                [name],
+                |r| {
+                    let attrs: String = r.get(2)?;
+                    Ok(Queue {
+                        name: r.get(0)?,
+                        fifo: r.get::<_, i64>(1)? != 0,
+                        attrs: serde_json::from_str(&attrs).unwrap_or_default(),
+                        created: r.get(3)?,
+                        modified: r.get(4)?,
+                        last_purge: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(q)
+    }
+
+    /// Drops messages past their retention period.
+    pub fn expire(conn: &Connection, queue: &str, now: i64) -> SqsResult<()> {
+        conn.execute(
+            "DELETE FROM messages WHERE queue = ?1 AND expires_at <= ?2",
+            rusqlite::params![queue, now],
+        )?;
+        Ok(())
+    }
+}

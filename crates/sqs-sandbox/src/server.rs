@@ -1,0 +1,120 @@
+//! The HTTP side: `POST /` with `X-Amz-Target: AmazonSQS.<Op>` and a JSON body, answered as
+//! SQS answers (JSON body; errors with `__type` and the `x-amzn-query-error` header).
+
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use crate::error::{SqsError, SqsResult};
+use crate::request::Req;
+use crate::sandbox::Sandbox;
+
+/// Bodies above this are refused before parsing (a 1 MiB message plus JSON overhead fits).
+const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
+const JSON_1_0: &str = "application/x-amz-json-1.0";
+
+/// Builds the router.
+pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(sandbox)
+}
+
+async fn handle(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let result = dispatch(&sb, req).await;
+    let mut resp = match result {
+        Ok(v) => (StatusCode::OK, v.to_string()).into_response(),
+        Err(e) => error_response(&e),
+    };
+    let h = resp.headers_mut();
+    h.insert("content-type", HeaderValue::from_static(JSON_1_0));
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        h.insert("x-amzn-requestid", v);
+    }
+    resp
+}
+
+fn error_response(e: &SqsError) -> Response {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let body =
+        json!({ "__type": format!("com.amazonaws.sqs#{}", e.type_name), "message": e.message });
+    let mut resp = (status, body.to_string()).into_response();
+    let fault = if e.status >= 500 {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    if let Ok(v) = HeaderValue::from_str(&format!("{};{fault}", e.legacy_code)) {
+        resp.headers_mut().insert("x-amzn-query-error", v);
+    }
+    resp
+}
+
+fn operation(headers: &HeaderMap) -> SqsResult<String> {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            SqsError::invalid_action(
+                "(no X-Amz-Target header; this server speaks the SQS JSON protocol)",
+            )
+        })?;
+    target
+        .strip_prefix("AmazonSQS.")
+        .map(str::to_string)
+        .ok_or_else(|| SqsError::invalid_action(target))
+}
+
+async fn dispatch(sb: &Arc<Sandbox>, req: Request) -> SqsResult<Value> {
+    if req.method() != Method::POST {
+        return Err(SqsError::invalid_action("only POST is supported"));
+    }
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.starts_with("application/x-amz-json") {
+        return Err(SqsError::unsupported(format!(
+            "Content-Type '{content_type}' is not supported: this server speaks the SQS JSON protocol ({JSON_1_0})."
+        )));
+    }
+    let op = operation(req.headers())?;
+    let body: Body = req.into_body();
+    let bytes = to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| {
+        SqsError::invalid_parameter(format!(
+            "The request is larger than {MAX_REQUEST_BYTES} bytes."
+        ))
+    })?;
+    let r = Req::parse(&bytes)?;
+    tracing::debug!(%op, "request");
+    match op.as_str() {
+        "CreateQueue" => sb.create_queue(&r),
+        "GetQueueUrl" => sb.get_queue_url(&r),
+        "ListQueues" => sb.list_queues(&r),
+        "GetQueueAttributes" => sb.get_queue_attributes(&r),
+        "SetQueueAttributes" => sb.set_queue_attributes(&r),
+        "DeleteQueue" => sb.delete_queue(&r),
+        "PurgeQueue" => sb.purge_queue(&r),
+        "TagQueue" => sb.tag_queue(&r),
+        "UntagQueue" => sb.untag_queue(&r),
+        "ListQueueTags" => sb.list_queue_tags(&r),
+        "AddPermission" => sb.add_permission(&r),
+        "RemovePermission" => sb.remove_permission(&r),
+        "SendMessage" => sb.send_message(&r),
+        "SendMessageBatch" => sb.send_message_batch(&r),
+        "ReceiveMessage" => sb.receive_message(&r).await,
+        "DeleteMessage" => sb.delete_message(&r),
+        "DeleteMessageBatch" => sb.delete_message_batch(&r),
+        "ChangeMessageVisibility" => sb.change_message_visibility(&r),
+        "ChangeMessageVisibilityBatch" => sb.change_message_visibility_batch(&r),
+        "ListDeadLetterSourceQueues" => sb.list_dead_letter_source_queues(&r),
+        "StartMessageMoveTask" => sb.start_message_move_task(&r),
+        "ListMessageMoveTasks" => sb.list_message_move_tasks(&r),
+        "CancelMessageMoveTask" => sb.cancel_message_move_task(&r),
+        other => Err(SqsError::invalid_action(other)),
+    }
+}

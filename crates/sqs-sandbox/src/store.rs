@@ -1,0 +1,93 @@
+//! The SQLite database behind the sandbox (WAL, so a `kill -9` loses no acknowledged write).
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS queues (
+    name TEXT PRIMARY KEY,
+    fifo INTEGER NOT NULL,
+    attrs TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '{}',
+    permissions TEXT NOT NULL DEFAULT '{}',
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL,
+    last_purge INTEGER NOT NULL DEFAULT 0,
+    seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS deleted_queues (
+    name TEXT PRIMARY KEY,
+    deleted_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attrs TEXT NOT NULL,
+    md5_body TEXT NOT NULL,
+    md5_attrs TEXT,
+    trace_header TEXT,
+    sent_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    first_receive INTEGER,
+    receipt TEXT,
+    group_id TEXT,
+    dedup_id TEXT,
+    seq TEXT,
+    dlq_source TEXT,
+    size INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_queue ON messages(queue, visible_at);
+CREATE INDEX IF NOT EXISTS messages_by_receipt ON messages(receipt);
+CREATE TABLE IF NOT EXISTS dedup (
+    queue TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    dedup_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    seq TEXT,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (queue, scope, dedup_id)
+);
+CREATE TABLE IF NOT EXISTS move_tasks (
+    handle TEXT PRIMARY KEY,
+    source_arn TEXT NOT NULL,
+    destination_arn TEXT,
+    rate INTEGER,
+    status TEXT NOT NULL,
+    moved INTEGER NOT NULL DEFAULT 0,
+    to_move INTEGER NOT NULL,
+    started INTEGER NOT NULL,
+    failure TEXT
+);
+"#;
+
+/// Opens (and creates) the database: a file under `dir`, or in memory.
+pub fn open(dir: Option<&Path>) -> rusqlite::Result<Connection> {
+    let conn = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(d).map_err(|e| {
+                rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                    Some(format!("cannot create {}: {e}", d.display())),
+                )
+            })?;
+            let c = Connection::open(d.join("sandbox.sqlite3"))?;
+            c.pragma_update(None, "journal_mode", "WAL")?;
+            // NORMAL + WAL survives a process crash (kill -9); only an OS crash may lose the tail.
+            c.pragma_update(None, "synchronous", "NORMAL")?;
+            c
+        }
+        None => Connection::open_in_memory()?,
+    };
+    c_setup(&conn)?;
+    Ok(conn)
+}
+
+fn c_setup(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    conn.execute_batch(SCHEMA)
+}

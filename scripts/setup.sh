@@ -47,11 +47,11 @@ fi
 
 if [ "$mode" = test ]; then
   # moto (an independent SQS server) and boto3 for tests, in a venv outside the clone.
-  if [ ! -x "$CACHE/venv/bin/moto_server" ]; then
-    say "Creating the test venv with moto in $CACHE/venv"
+  if [ ! -x "$CACHE/venv/bin/moto_server" ] || [ ! -x "$CACHE/venv/bin/aws" ]; then
+    say "Creating the test venv with moto, boto3 and the AWS CLI in $CACHE/venv"
     mkdir -p "$CACHE"
-    python3 -m venv "$CACHE/venv"
-    "$CACHE/venv/bin/pip" install -q --disable-pip-version-check "moto[server]>=5.1,<6" "boto3>=1.35,<2"
+    [ -x "$CACHE/venv/bin/pip" ] || python3 -m venv "$CACHE/venv"
+    "$CACHE/venv/bin/pip" install -q --disable-pip-version-check "moto[server]>=5.1,<6" "boto3>=1.35,<2" "awscli>=1.36,<2"
   fi
   # tauri-driver: the WebDriver bridge for the app window (built once, cached).
   if [ ! -x "$CACHE/bin/tauri-driver" ]; then

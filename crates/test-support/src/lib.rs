@@ -16,6 +16,17 @@ pub fn workspace_root() -> PathBuf {
         .expect("workspace root")
 }
 
+/// A program from the test venv that scripts/setup.sh makes (`$SQS_PILOT_CACHE/venv/bin`).
+pub fn venv_bin(name: &str) -> PathBuf {
+    let cache = std::env::var_os("SQS_PILOT_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/sqs-pilot-tools")
+        });
+    cache.join("venv/bin").join(name)
+}
+
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -46,10 +57,9 @@ pub struct Moto {
 impl Moto {
     /// Starts moto on a free port and waits until it answers. Panics with a hint if moto is missing.
     pub fn start() -> Moto {
-        let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
         let bin = std::env::var_os("SQS_PILOT_MOTO")
             .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".cache/sqs-pilot-tools/venv/bin/moto_server"));
+            .unwrap_or_else(|| venv_bin("moto_server"));
         assert!(
             bin.exists(),
             "moto_server not found at {}: run `scripts/setup.sh test` (or set SQS_PILOT_MOTO)",

@@ -1,0 +1,261 @@
+//! The standalone `sqs-sandbox` binary: acknowledged messages survive `kill -9`, and bad
+//! requests get SQS's errors without hurting the server or its data.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+use test_support::sdk_client;
+
+/// Starts the binary on a free port and returns it with its endpoint, read from its first line.
+fn spawn(data_dir: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sqs-sandbox"))
+        .args(["--port", "0", "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start sqs-sandbox");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    (child, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_messages_survive_kill_9_and_in_flight_ones_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url) = spawn(dir.path());
+    let sdk = sdk_client(&url);
+    let q = sdk
+        .create_queue()
+        .queue_name("durable")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let n = 500;
+    for chunk in 0..n / 10 {
+        let mut b = sdk.send_message_batch().queue_url(&q);
+        for i in 0..10 {
+            b = b.entries(
+                SendMessageBatchRequestEntry::builder()
+                    .id(format!("m{i}"))
+                    .message_body(format!("{}", chunk * 10 + i))
+                    .build()
+                    .unwrap(),
+            );
+        }
+        assert_eq!(b.send().await.unwrap().successful().len(), 10);
+    }
+    // Ten are in flight (2 s) when the server dies.
+    let inflight = sdk
+        .receive_message()
+        .queue_url(&q)
+        .max_number_of_messages(10)
+        .visibility_timeout(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(inflight.messages().len(), 10);
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let (mut child, url) = spawn(dir.path());
+    let sdk = sdk_client(&url);
+    let q = sdk
+        .get_queue_url()
+        .queue_name("durable")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let mut seen = std::collections::HashSet::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while seen.len() < n && std::time::Instant::now() < deadline {
+        let r = sdk
+            .receive_message()
+            .queue_url(&q)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap();
+        for m in r.messages() {
+            seen.insert(m.body().unwrap().to_string());
+            sdk.delete_message()
+                .queue_url(&q)
+                .receipt_handle(m.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        n,
+        "every acknowledged message is back after kill -9, the in-flight ones after their timeout"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// Sends a raw HTTP request and returns (status, headers, body).
+fn raw(url: &str, target: Option<&str>, content_type: &str, body: &[u8]) -> (u16, String, String) {
+    let addr = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut head = format!("POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    if let Some(t) = target {
+        head.push_str(&format!("X-Amz-Target: {t}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).to_string();
+    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = headers
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, headers.to_ascii_lowercase(), body.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_sqs_errors_and_hurt_nothing() {
+    let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .unwrap();
+    let sdk = sdk_client(&running.url);
+    let q = sdk
+        .create_queue()
+        .queue_name("sturdy")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    sdk.send_message()
+        .queue_url(&q)
+        .message_body("keep me")
+        .send()
+        .await
+        .unwrap();
+    let url = running.url.clone();
+    let json = "application/x-amz-json-1.0";
+    let cases: Vec<(&str, Option<&str>, &str, Vec<u8>, &str, &str)> = vec![
+        (
+            "malformed JSON",
+            Some("AmazonSQS.ListQueues"),
+            json,
+            b"{not json".to_vec(),
+            "SerializationException",
+            "MalformedQueryString",
+        ),
+        (
+            "unknown target",
+            Some("AmazonSQS.DropAllTables"),
+            json,
+            b"{}".to_vec(),
+            "InvalidAction",
+            "InvalidAction",
+        ),
+        (
+            "no target",
+            None,
+            json,
+            b"{}".to_vec(),
+            "InvalidAction",
+            "InvalidAction",
+        ),
+        (
+            "form content type",
+            Some("AmazonSQS.ListQueues"),
+            "application/x-www-form-urlencoded",
+            b"Action=ListQueues".to_vec(),
+            "UnsupportedOperation",
+            "AWS.SimpleQueueService.UnsupportedOperation",
+        ),
+        (
+            "huge body",
+            Some("AmazonSQS.SendMessage"),
+            json,
+            format!(
+                r#"{{"QueueUrl":"{q}","MessageBody":"{}"}}"#,
+                "x".repeat(4 * 1024 * 1024)
+            )
+            .into_bytes(),
+            "InvalidParameterValueException",
+            "InvalidParameterValue",
+        ),
+        (
+            "body over the queue's maximum",
+            Some("AmazonSQS.SendMessage"),
+            json,
+            format!(
+                r#"{{"QueueUrl":"{q}","MessageBody":"{}"}}"#,
+                "x".repeat(1024 * 1024 + 1)
+            )
+            .into_bytes(),
+            "InvalidParameterValueException",
+            "InvalidParameterValue",
+        ),
+        (
+            "bad attribute value",
+            Some("AmazonSQS.SetQueueAttributes"),
+            json,
+            format!(r#"{{"QueueUrl":"{q}","Attributes":{{"DelaySeconds":"901"}}}}"#).into_bytes(),
+            "InvalidAttributeValue",
+            "InvalidAttributeValue",
+        ),
+        (
+            "missing parameter",
+            Some("AmazonSQS.SendMessage"),
+            json,
+            format!(r#"{{"QueueUrl":"{q}"}}"#).into_bytes(),
+            "MissingParameter",
+            "MissingParameter",
+        ),
+        (
+            "wrong member type",
+            Some("AmazonSQS.ReceiveMessage"),
+            json,
+            format!(r#"{{"QueueUrl":"{q}","MaxNumberOfMessages":"many"}}"#).into_bytes(),
+            "InvalidParameterValueException",
+            "InvalidParameterValue",
+        ),
+    ];
+    for (what, target, ct, body, type_name, legacy) in cases {
+        let u = url.clone();
+        let (status, headers, resp) =
+            tokio::task::spawn_blocking(move || raw(&u, target, ct, &body))
+                .await
+                .unwrap();
+        assert_eq!(status, 400, "{what}: {resp}");
+        assert!(
+            resp.contains(&format!("\"__type\":\"com.amazonaws.sqs#{type_name}\"")),
+            "{what}: {resp}"
+        );
+        assert!(
+            headers.contains(&format!(
+                "x-amzn-query-error: {};sender",
+                legacy.to_ascii_lowercase()
+            )),
+            "{what}: {headers}"
+        );
+    }
+    // Still up, data intact.
+    let r = sdk.receive_message().queue_url(&q).send().await.unwrap();
+    assert_eq!(r.messages()[0].body(), Some("keep me"));
+    running.stop().await;
+}

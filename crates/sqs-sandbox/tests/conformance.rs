@@ -487,7 +487,12 @@ async fn a_message_received_too_often_moves_to_the_dead_letter_queue() {
             .send()
             .await
             .unwrap();
-        assert_eq!(sources.queue_urls(), [src.clone()], "{}", t.name);
+        assert_eq!(
+            sources.queue_urls(),
+            std::slice::from_ref(&src),
+            "{}",
+            t.name
+        );
     }
 }
 

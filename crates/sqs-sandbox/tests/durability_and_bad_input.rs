@@ -108,6 +108,16 @@ async fn acknowledged_messages_survive_kill_9_and_in_flight_ones_come_back() {
     child.wait().unwrap();
 }
 
+/// What is sent (name, X-Amz-Target, Content-Type, body) and the expected `__type` and legacy code.
+type BadCase = (
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    Vec<u8>,
+    &'static str,
+    &'static str,
+);
+
 /// Sends a raw HTTP request and returns (status, headers, body).
 fn raw(url: &str, target: Option<&str>, content_type: &str, body: &[u8]) -> (u16, String, String) {
     let addr = url.trim_start_matches("http://");
@@ -153,7 +163,7 @@ async fn bad_requests_get_sqs_errors_and_hurt_nothing() {
         .unwrap();
     let url = running.url.clone();
     let json = "application/x-amz-json-1.0";
-    let cases: Vec<(&str, Option<&str>, &str, Vec<u8>, &str, &str)> = vec![
+    let cases: Vec<BadCase> = vec![
         (
             "malformed JSON",
             Some("AmazonSQS.ListQueues"),

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod sandbox;
 mod state;
 
 pub use error::CommandError;
@@ -16,6 +17,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
     builder
         .setup(|app| {
             let state = AppState::load()?;
+            *state.sandbox.lock().unwrap_or_else(|e| e.into_inner()) =
+                tauri::async_runtime::block_on(sandbox::start());
             app.manage(state);
             Ok(())
         })

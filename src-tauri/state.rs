@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use sqs_core::client::{self, SqsClient};
 use sqs_core::config::{AppConfig, ConfigStore};
-use sqs_core::connection::{Connection, Secret};
+use sqs_core::connection::{sandbox_connection, Connection, Secret, SANDBOX_ID};
 use sqs_core::secrets::{self, KeyringStore, SecretStore};
 use sqs_core::CoreError;
 use tokio::sync::Mutex;
@@ -19,6 +19,8 @@ pub struct AppState {
     clients: Mutex<HashMap<String, SqsClient>>,
     /// Something the user must be told once at start-up (e.g. a damaged settings file).
     pub notice: std::sync::Mutex<Option<String>>,
+    /// The embedded local sandbox, or why it is not running.
+    pub sandbox: std::sync::Mutex<Result<sqs_sandbox::Running, String>>,
 }
 
 impl AppState {
@@ -39,11 +41,28 @@ impl AppState {
             secrets,
             clients: Mutex::new(HashMap::new()),
             notice: std::sync::Mutex::new(loaded.notice),
+            sandbox: std::sync::Mutex::new(Err("The local sandbox has not started yet.".into())),
+        }
+    }
+
+    /// The sandbox's endpoint URL, or why there is none.
+    pub fn sandbox_url(&self) -> Result<String, String> {
+        match &*self.sandbox.lock().unwrap_or_else(|e| e.into_inner()) {
+            Ok(r) => Ok(r.url.clone()),
+            Err(why) => Err(why.clone()),
         }
     }
 
     /// The stored connection with this id.
     pub async fn connection(&self, id: &str) -> Result<Connection, CoreError> {
+        if id == SANDBOX_ID {
+            return self
+                .sandbox_url()
+                .map(|url| sandbox_connection(&url))
+                .map_err(|why| {
+                    CoreError::Network(format!("The local sandbox is not running: {why}"))
+                });
+        }
         self.config.lock().await.find(id).cloned().ok_or_else(|| {
             CoreError::NotFound(
                 "This connection no longer exists. Pick another one in the sidebar.".into(),

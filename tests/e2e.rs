@@ -46,7 +46,7 @@ fn tauri_driver_bin() -> PathBuf {
     }
 }
 
-fn start_driver(config_dir: &Path) -> Driver {
+fn start_driver(config_dir: &Path, data_dir: &Path) -> Driver {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "DISPLAY is not set: run inside scripts/with-keyring.sh"
@@ -62,6 +62,7 @@ fn start_driver(config_dir: &Path) -> Driver {
             &native.to_string(),
         ])
         .env("SQS_PILOT_CONFIG_DIR", config_dir)
+        .env("SQS_PILOT_DATA_DIR", data_dir)
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
@@ -220,7 +221,29 @@ async fn add_endpoint_connection(
 async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
     let secret = format!("e2e/Secret+{}", std::process::id());
     css(c, r#".layout[data-started="true"]"#).await?;
-    text_contains(c, "main h1", "Welcome").await?;
+
+    // First launch: the built-in sandbox is selected and running; a queue made in it by
+    // another client shows up.
+    text_contains(c, "main h1", "Local sandbox").await?;
+    text_contains(c, "#sandbox-hint", "Running").await?;
+    let sandbox_url = text_of(c, ".queues .target").await?.unwrap_or_default();
+    assert!(
+        sandbox_url.starts_with("http://127.0.0.1:"),
+        "sandbox endpoint: {sandbox_url:?}"
+    );
+    test_support::sdk_client(&sandbox_url)
+        .create_queue()
+        .queue_name("e2e-in-sandbox")
+        .send()
+        .await?;
+    click(c, "#refresh-queues").await?;
+    text_contains(
+        c,
+        r#"[data-queue-name="e2e-in-sandbox"] [data-col="type"]"#,
+        "Standard",
+    )
+    .await?;
+    screenshot("e2e-sandbox.png");
 
     // Add a connection to moto through the form, test it, save it.
     add_endpoint_connection(c, "moto e2e", &moto.endpoint(), Some((KEY_ID, &secret))).await?;
@@ -263,7 +286,7 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
     screenshot("e2e-queue-list.png");
 
     // The key id is shown masked; neither it nor the secret is anywhere in the page.
-    text_contains(c, "nav li .name", "moto e2e").await?;
+    text_contains(c, "nav li:nth-child(2) .name", "moto e2e").await?;
     let page = bounded("page source", c.source()).await?;
     assert!(!page.contains(&secret), "the secret reached the webview");
     assert!(
@@ -298,12 +321,12 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
     .await?;
     assert!(msg.contains(&dead), "the error names the endpoint: {msg}");
     screenshot("e2e-network-error.png");
-    click(c, "nav li:nth-child(1) .item").await?;
+    click(c, "nav li:nth-child(2) .item").await?;
     text_contains(c, "main h1", "moto e2e").await?;
     css(c, r#"[data-queue-name="e2e-orders"]"#).await?;
 
     // Removing the connection removes its keychain entry.
-    click(c, "nav li:nth-child(1) .edit").await?;
+    click(c, "nav li:nth-child(2) .edit").await?;
     let placeholder = bounded(
         "key id placeholder",
         c.execute(
@@ -320,7 +343,8 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
     click(c, "dialog .danger").await?;
     text_contains(c, "dialog.confirm h2", "Remove moto e2e?").await?;
     click(c, "dialog.confirm .danger.solid").await?;
-    text_contains(c, "main h1", "dead end").await?;
+    text_contains(c, "main h1", "Local sandbox").await?;
+    text_contains(c, "nav li:nth-child(2) .name", "dead end").await?;
     assert!(
         !keychain_dump().contains(&secret),
         "secret left in gnome-keyring after removal"
@@ -335,10 +359,11 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
-async fn add_a_moto_connection_see_its_queues_and_a_dead_endpoint() {
+async fn sandbox_first_then_a_moto_connection_its_queues_and_a_dead_endpoint() {
     let moto = Moto::start();
     let config_dir = tempfile::tempdir().unwrap();
-    let driver = start_driver(config_dir.path());
+    let data_dir = tempfile::tempdir().unwrap();
+    let driver = start_driver(config_dir.path(), data_dir.path());
     let client = open_app(&driver).await;
     let result = scenario(&client, &moto, config_dir.path()).await;
     if result.is_err() {

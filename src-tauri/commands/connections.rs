@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqs_core::client;
 use sqs_core::config::AppConfig;
-use sqs_core::connection::{ConnectionInput, ConnectionView, SecretChange};
+use sqs_core::connection::{ConnectionInput, ConnectionView, SecretChange, SANDBOX_ID};
 use sqs_core::profiles::{self, AwsProfile};
 use sqs_core::regions::{Region, REGIONS};
 use sqs_core::{queues, secrets, CoreError};
@@ -23,6 +23,8 @@ pub struct AppStatus {
     pub notice: Option<String>,
     /// Which keychain backend stores secrets ("secret-service", "macos-keychain", ...).
     pub keychain: String,
+    /// Why the local sandbox is not running (None when it runs; its URL is in its connection).
+    pub sandbox_error: Option<String>,
 }
 
 /// The result of "Test connection".
@@ -35,8 +37,11 @@ pub struct ConnectionTest {
     pub has_queues: bool,
 }
 
-fn views(cfg: &AppConfig) -> Vec<ConnectionView> {
-    cfg.connections.iter().map(ConnectionView::from).collect()
+/// The built-in sandbox first, then the saved connections.
+fn views(cfg: &AppConfig, sandbox_url: Option<&str>) -> Vec<ConnectionView> {
+    std::iter::once(ConnectionView::sandbox(sandbox_url))
+        .chain(cfg.connections.iter().map(ConnectionView::from))
+        .collect()
 }
 
 #[tauri::command]
@@ -48,11 +53,18 @@ pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> 
         .await
         .unwrap_or("unavailable")
         .to_string();
+    let sandbox = state.sandbox_url();
     Ok(AppStatus {
-        connections: views(&cfg),
-        last_used: cfg.last_used.clone(),
+        connections: views(&cfg, sandbox.as_deref().ok()),
+        // First launch: the sandbox, so the app works with no AWS account.
+        last_used: Some(
+            cfg.last_used
+                .clone()
+                .unwrap_or_else(|| SANDBOX_ID.to_string()),
+        ),
         notice,
         keychain,
+        sandbox_error: sandbox.err(),
     })
 }
 
@@ -115,7 +127,8 @@ pub async fn remove_connection(state: State<'_, AppState>, id: String) -> Comman
     let mut next = cfg.clone();
     next.connections.retain(|c| c.id != id);
     if next.last_used.as_deref() == Some(&id) {
-        next.last_used = next.connections.first().map(|c| c.id.clone());
+        // Back to the built-in sandbox.
+        next.last_used = None;
     }
     state.store.save(&next)?;
     *cfg = next;
@@ -127,7 +140,7 @@ pub async fn remove_connection(state: State<'_, AppState>, id: String) -> Comman
 #[tauri::command]
 pub async fn select_connection(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     let mut cfg = state.config.lock().await;
-    if cfg.find(&id).is_none() {
+    if id != SANDBOX_ID && cfg.find(&id).is_none() {
         return Err(CoreError::NotFound("This connection no longer exists.".into()).into());
     }
     if cfg.last_used.as_deref() == Some(&id) {

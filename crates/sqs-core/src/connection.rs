@@ -36,6 +36,24 @@ pub enum ConnectionType {
     Profile,
     /// Any SQS-compatible endpoint (LocalStack, ElasticMQ, moto, ...).
     Endpoint,
+    /// The local sandbox built into the app (never stored, never edited).
+    Sandbox,
+}
+
+/// The id of the built-in local sandbox connection.
+pub const SANDBOX_ID: &str = "sandbox";
+
+/// The built-in sandbox as a connection the client code can use: a keyless endpoint.
+pub fn sandbox_connection(url: &str) -> Connection {
+    Connection {
+        id: SANDBOX_ID.into(),
+        name: "Local sandbox".into(),
+        settings: ConnectionSettings::Endpoint {
+            url: url.into(),
+            region: "us-east-1".into(),
+            access_key_id: None,
+        },
+    }
 }
 
 /// How a stored connection reaches SQS. Holds no secret: secrets live in the OS keychain.
@@ -98,6 +116,21 @@ pub struct ConnectionView {
     pub profile: Option<String>,
     /// `AKIA…WXYZ`; the whole key id never goes to the webview.
     pub key_id_masked: Option<String>,
+}
+
+impl ConnectionView {
+    /// The sidebar entry of the built-in sandbox (`url` None while it is not running).
+    pub fn sandbox(url: Option<&str>) -> Self {
+        ConnectionView {
+            id: SANDBOX_ID.into(),
+            name: "Local sandbox".into(),
+            kind: ConnectionType::Sandbox,
+            region: Some("us-east-1".into()),
+            endpoint: url.map(str::to_string),
+            profile: None,
+            key_id_masked: None,
+        }
+    }
 }
 
 impl From<&Connection> for ConnectionView {
@@ -284,6 +317,12 @@ impl ConnectionInput {
                 };
                 (ConnectionSettings::Profile { profile, region }, change)
             }
+            ConnectionType::Sandbox => {
+                return Err(CoreError::field(
+                    "kind",
+                    "The local sandbox is built in: it cannot be added, edited or removed.",
+                ))
+            }
             ConnectionType::Endpoint => {
                 let url = validate_endpoint(self.endpoint.as_deref().unwrap_or(""))?;
                 let region = region.unwrap_or_else(|| "us-east-1".to_string());
@@ -466,6 +505,25 @@ mod tests {
         edit.region = None;
         let (_, change) = edit.into_connection(Some(&c)).unwrap();
         assert_eq!(change, SecretChange::Remove);
+    }
+
+    #[test]
+    fn the_sandbox_cannot_be_saved_as_a_connection() {
+        let mut i = input(ConnectionType::Sandbox);
+        i.endpoint = Some("http://127.0.0.1:9324".into());
+        assert_eq!(
+            i.into_connection(None)
+                .unwrap_err()
+                .payload()
+                .field
+                .as_deref(),
+            Some("kind")
+        );
+        let v = ConnectionView::sandbox(Some("http://127.0.0.1:9324"));
+        assert_eq!(
+            (v.id.as_str(), v.kind),
+            (SANDBOX_ID, ConnectionType::Sandbox)
+        );
     }
 
     #[test]

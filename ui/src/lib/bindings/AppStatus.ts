@@ -12,4 +12,8 @@ notice: string | null,
 /**
  * Which keychain backend stores secrets ("secret-service", "macos-keychain", ...).
  */
-keychain: string, };
+keychain: string, 
+/**
+ * Why the local sandbox is not running (None when it runs; its URL is in its connection).
+ */
+sandbox_error: string | null, };

@@ -3,4 +3,4 @@
 /**
  * The kinds of connection, as the UI names them.
  */
-export type ConnectionType = "access_keys" | "profile" | "endpoint";
+export type ConnectionType = "access_keys" | "profile" | "endpoint" | "sandbox";

@@ -297,7 +297,7 @@ impl Sandbox {
         let scan = if q.fifo { 1000 } else { max + 100 };
         let mut stmt = conn.prepare(
             "SELECT rowid, message_id, body, attrs, md5_body, trace_header, sent_at, receive_count, first_receive, group_id, dedup_id, seq, dlq_source
-             FROM messages WHERE queue = ?1 AND visible_at <= ?2 ORDER BY rowid LIMIT ?3",
+             FROM messages INDEXED BY messages_in_order WHERE queue = ?1 AND visible_at <= ?2 ORDER BY rowid LIMIT ?3",
         )?;
         let candidates: Vec<Row> = stmt
             .query_map(params![name, now, scan], |r| {

@@ -41,8 +41,10 @@ CREATE TABLE IF NOT EXISTS messages (
     dlq_source TEXT,
     size INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS messages_by_queue ON messages(queue, visible_at);
-CREATE INDEX IF NOT EXISTS messages_by_receipt ON messages(receipt);
+-- Receive scans a queue in send order (rowid); wake-ups look for the next visible_at; expiry by time.
+CREATE INDEX IF NOT EXISTS messages_in_order ON messages(queue);
+CREATE INDEX IF NOT EXISTS messages_by_visibility ON messages(queue, visible_at);
+CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages(queue, expires_at);
 CREATE TABLE IF NOT EXISTS dedup (
     queue TEXT NOT NULL,
     scope TEXT NOT NULL,

@@ -227,15 +227,10 @@ impl Sandbox {
 
     pub fn send_message_batch(&self, req: &Req) -> SqsResult<Value> {
         let name = Self::name_from_url(req.str("QueueUrl")?)?;
-        let entries = req.entries("Entries")?;
-        let ids: Vec<&str> = entries
-            .iter()
-            .map(|e| e.opt_str("Id").ok().flatten().unwrap_or(""))
-            .collect();
-        check_batch_ids(&ids)?;
+        let entries = batch_entries(req)?;
         let total: usize = entries
             .iter()
-            .map(|e| {
+            .map(|(_, e)| {
                 e.opt_str("MessageBody").ok().flatten().map_or(0, str::len)
                     + e.value("MessageAttributes")
                         .map_or(0, |v| v.to_string().len())
@@ -244,27 +239,19 @@ impl Sandbox {
         if total > MAX_BATCH_BYTES {
             return Err(SqsError::batch_too_long(total));
         }
-        let (ok, failed) = {
+        let out = {
             let conn = self.db();
             let q = Self::load_queue(&conn, &name)?;
             let now = now_ms();
             let tx = conn.unchecked_transaction()?;
-            let mut ok = Vec::new();
-            let mut failed = Vec::new();
-            for (e, id) in entries.iter().zip(&ids) {
-                match Self::outgoing(&q, e).and_then(|m| self.store_message(&tx, &q, m, now)) {
-                    Ok(mut m) => {
-                        m.insert("Id".into(), Value::String(id.to_string()));
-                        ok.push(Value::Object(m));
-                    }
-                    Err(err) => failed.push(batch_failure(id, &err)),
-                }
-            }
+            let out = run_batch(&entries, |e| {
+                Self::outgoing(&q, e).and_then(|m| self.store_message(&tx, &q, m, now))
+            });
             tx.commit()?;
-            (ok, failed)
+            out
         };
         self.wake(&name);
-        Ok(json!({ "Successful": ok, "Failed": failed }))
+        Ok(out)
     }
 
     /// One receive attempt: takes up to `max` visible messages (FIFO: not from a group with a
@@ -506,28 +493,15 @@ impl Sandbox {
 
     pub fn delete_message_batch(&self, req: &Req) -> SqsResult<Value> {
         let name = Self::name_from_url(req.str("QueueUrl")?)?;
-        let entries = req.entries("Entries")?;
-        let ids: Vec<&str> = entries
-            .iter()
-            .map(|e| e.opt_str("Id").ok().flatten().unwrap_or(""))
-            .collect();
-        check_batch_ids(&ids)?;
+        let entries = batch_entries(req)?;
         let conn = self.db();
         Self::load_queue(&conn, &name)?;
         let tx = conn.unchecked_transaction()?;
-        let mut ok = Vec::new();
-        let mut failed = Vec::new();
-        for (e, id) in entries.iter().zip(&ids) {
-            match e
-                .str("ReceiptHandle")
-                .and_then(|h| Self::delete_one(&tx, &name, h))
-            {
-                Ok(()) => ok.push(json!({ "Id": id })),
-                Err(err) => failed.push(batch_failure(id, &err)),
-            }
-        }
+        let out = run_batch(&entries, |e| {
+            Self::delete_one(&tx, &name, e.str("ReceiptHandle")?).map(|()| Map::new())
+        });
         tx.commit()?;
-        Ok(json!({ "Successful": ok, "Failed": failed }))
+        Ok(out)
     }
 
     fn change_visibility_one(
@@ -585,35 +559,53 @@ impl Sandbox {
 
     pub fn change_message_visibility_batch(&self, req: &Req) -> SqsResult<Value> {
         let name = Self::name_from_url(req.str("QueueUrl")?)?;
-        let entries = req.entries("Entries")?;
-        let ids: Vec<&str> = entries
-            .iter()
-            .map(|e| e.opt_str("Id").ok().flatten().unwrap_or(""))
-            .collect();
-        check_batch_ids(&ids)?;
-        let (ok, failed) = {
+        let entries = batch_entries(req)?;
+        let out = {
             let conn = self.db();
             Self::load_queue(&conn, &name)?;
             let now = now_ms();
-            let mut ok = Vec::new();
-            let mut failed = Vec::new();
-            for (e, id) in entries.iter().zip(&ids) {
-                let r = e.str("ReceiptHandle").and_then(|h| {
-                    let vt = e
-                        .opt_i64("VisibilityTimeout")?
-                        .ok_or_else(|| SqsError::missing_parameter("VisibilityTimeout"))?;
-                    Self::change_visibility_one(&conn, &name, h, vt, now)
-                });
-                match r {
-                    Ok(()) => ok.push(json!({ "Id": id })),
-                    Err(err) => failed.push(batch_failure(id, &err)),
-                }
-            }
-            (ok, failed)
+            run_batch(&entries, |e| {
+                let vt = e
+                    .opt_i64("VisibilityTimeout")?
+                    .ok_or_else(|| SqsError::missing_parameter("VisibilityTimeout"))?;
+                Self::change_visibility_one(&conn, &name, e.str("ReceiptHandle")?, vt, now)
+                    .map(|()| Map::new())
+            })
         };
         self.wake(&name);
-        Ok(json!({ "Successful": ok, "Failed": failed }))
+        Ok(out)
     }
+}
+
+/// The validated entries of a batch request with their ids.
+fn batch_entries(req: &Req) -> SqsResult<Vec<(String, Req)>> {
+    let entries = req.entries("Entries")?;
+    let ids: Vec<&str> = entries
+        .iter()
+        .map(|e| e.opt_str("Id").ok().flatten().unwrap_or(""))
+        .collect();
+    check_batch_ids(&ids)?;
+    let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
+    Ok(ids.into_iter().zip(entries).collect())
+}
+
+/// Runs one operation per entry; every entry ends in Successful or Failed, none is dropped.
+fn run_batch(
+    entries: &[(String, Req)],
+    mut one: impl FnMut(&Req) -> SqsResult<Map<String, Value>>,
+) -> Value {
+    let mut ok = Vec::new();
+    let mut failed = Vec::new();
+    for (id, e) in entries {
+        match one(e) {
+            Ok(mut m) => {
+                m.insert("Id".into(), Value::String(id.clone()));
+                ok.push(Value::Object(m));
+            }
+            Err(err) => failed.push(batch_failure(id, &err)),
+        }
+    }
+    json!({ "Successful": ok, "Failed": failed })
 }
 
 fn batch_failure(id: &str, err: &SqsError) -> Value {

@@ -268,12 +268,28 @@ impl Sandbox {
         Ok(json!({}))
     }
 
-    fn tags(conn: &Connection, name: &str) -> SqsResult<Map<String, Value>> {
+    /// Reads a JSON-map column (`tags`, `permissions`) of an existing queue.
+    fn json_column(conn: &Connection, name: &str, column: &str) -> SqsResult<Map<String, Value>> {
         Self::load_queue(conn, name)?;
-        let t: String = conn.query_row("SELECT tags FROM queues WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })?;
+        let t: String = conn.query_row(
+            &format!("SELECT {column} FROM queues WHERE name = ?1"),
+            [name],
+            |r| r.get(0),
+        )?;
         Ok(serde_json::from_str(&t).unwrap_or_default())
+    }
+
+    fn set_json_column(
+        conn: &Connection,
+        name: &str,
+        column: &str,
+        map: Map<String, Value>,
+    ) -> SqsResult<()> {
+        conn.execute(
+            &format!("UPDATE queues SET {column} = ?2 WHERE name = ?1"),
+            params![name, Value::Object(map).to_string()],
+        )?;
+        Ok(())
     }
 
     pub fn tag_queue(&self, req: &Req) -> SqsResult<Value> {
@@ -281,7 +297,7 @@ impl Sandbox {
         let new = req.str_map("Tags")?;
         check_tags(&new)?;
         let conn = self.db();
-        let mut tags = Self::tags(&conn, &name)?;
+        let mut tags = Self::json_column(&conn, &name, "tags")?;
         for (k, v) in new {
             tags.insert(k, Value::String(v));
         }
@@ -290,10 +306,7 @@ impl Sandbox {
                 "Too many tags: a queue can have at most 50.",
             ));
         }
-        conn.execute(
-            "UPDATE queues SET tags = ?2 WHERE name = ?1",
-            params![name, Value::Object(tags).to_string()],
-        )?;
+        Self::set_json_column(&conn, &name, "tags", tags)?;
         Ok(json!({}))
     }
 
@@ -301,20 +314,17 @@ impl Sandbox {
         let name = Self::name_from_url(req.str("QueueUrl")?)?;
         let keys = req.str_list("TagKeys")?;
         let conn = self.db();
-        let mut tags = Self::tags(&conn, &name)?;
+        let mut tags = Self::json_column(&conn, &name, "tags")?;
         for k in keys {
             tags.remove(&k);
         }
-        conn.execute(
-            "UPDATE queues SET tags = ?2 WHERE name = ?1",
-            params![name, Value::Object(tags).to_string()],
-        )?;
+        Self::set_json_column(&conn, &name, "tags", tags)?;
         Ok(json!({}))
     }
 
     pub fn list_queue_tags(&self, req: &Req) -> SqsResult<Value> {
         let name = Self::name_from_url(req.str("QueueUrl")?)?;
-        let tags = Self::tags(&self.db(), &name)?;
+        let tags = Self::json_column(&self.db(), &name, "tags")?;
         if tags.is_empty() {
             return Ok(json!({}));
         }
@@ -334,23 +344,14 @@ impl Sandbox {
             }));
         }
         let conn = self.db();
-        Self::load_queue(&conn, &name)?;
-        let p: String = conn.query_row(
-            "SELECT permissions FROM queues WHERE name = ?1",
-            [&name],
-            |r| r.get(0),
-        )?;
-        let mut perms: Map<String, Value> = serde_json::from_str(&p).unwrap_or_default();
+        let mut perms = Self::json_column(&conn, &name, "permissions")?;
         if perms.contains_key(&label) {
             return Err(SqsError::invalid_parameter(format!(
                 "Value {label} for parameter Label is invalid. Reason: Already exists."
             )));
         }
         perms.insert(label, json!({ "accounts": accounts, "actions": actions }));
-        conn.execute(
-            "UPDATE queues SET permissions = ?2 WHERE name = ?1",
-            params![name, Value::Object(perms).to_string()],
-        )?;
+        Self::set_json_column(&conn, &name, "permissions", perms)?;
         Ok(json!({}))
     }
 
@@ -358,22 +359,13 @@ impl Sandbox {
         let name = Self::name_from_url(req.str("QueueUrl")?)?;
         let label = req.str("Label")?;
         let conn = self.db();
-        Self::load_queue(&conn, &name)?;
-        let p: String = conn.query_row(
-            "SELECT permissions FROM queues WHERE name = ?1",
-            [&name],
-            |r| r.get(0),
-        )?;
-        let mut perms: Map<String, Value> = serde_json::from_str(&p).unwrap_or_default();
+        let mut perms = Self::json_column(&conn, &name, "permissions")?;
         if perms.remove(label).is_none() {
             return Err(SqsError::invalid_parameter(format!(
                 "Value {label} for parameter Label is invalid. Reason: can't find label."
             )));
         }
-        conn.execute(
-            "UPDATE queues SET permissions = ?2 WHERE name = ?1",
-            params![name, Value::Object(perms).to_string()],
-        )?;
+        Self::set_json_column(&conn, &name, "permissions", perms)?;
         Ok(json!({}))
     }
 

@@ -10,6 +10,9 @@ const COMMANDS: &[&str] = &[
     "remove_connection",
     "select_connection",
     "test_connection",
+    "sandbox_status",
+    "configure_sandbox",
+    "reset_sandbox",
     "list_queues",
     "queue_stats",
 ];

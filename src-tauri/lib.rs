@@ -17,8 +17,10 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
     builder
         .setup(|app| {
             let state = AppState::load()?;
-            *state.sandbox.lock().unwrap_or_else(|e| e.into_inner()) =
-                tauri::async_runtime::block_on(sandbox::start());
+            // A sandbox that cannot start is reported in the UI, not fatal.
+            if let Err(e) = tauri::async_runtime::block_on(state.restart_sandbox(false)) {
+                tracing::warn!("{e}");
+            }
             app.manage(state);
             Ok(())
         })
@@ -30,6 +32,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::connections::remove_connection,
             commands::connections::select_connection,
             commands::connections::test_connection,
+            commands::sandbox::sandbox_status,
+            commands::sandbox::configure_sandbox,
+            commands::sandbox::reset_sandbox,
             commands::queues::list_queues,
             commands::queues::queue_stats,
         ])

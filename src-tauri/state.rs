@@ -45,6 +45,36 @@ impl AppState {
         }
     }
 
+    /// Stops the sandbox if it runs, optionally deletes its data, and starts it again as the
+    /// settings say.
+    pub async fn restart_sandbox(&self, wipe: bool) -> Result<(), CoreError> {
+        let previous = std::mem::replace(
+            &mut *self.sandbox.lock().unwrap_or_else(|e| e.into_inner()),
+            Err("it is restarting.".into()),
+        );
+        if let Ok(running) = previous {
+            running.stop().await;
+        }
+        self.forget_client(SANDBOX_ID).await;
+        let mut wipe_error = None;
+        if wipe {
+            if let Ok(dir) = crate::sandbox::sandbox_dir() {
+                if let Err(e) = std::fs::remove_dir_all(&dir) {
+                    if e.kind() != std::io::ErrorKind::NotFound {
+                        wipe_error = Some(CoreError::Config(format!(
+                            "The sandbox's data in {} could not be deleted ({e}).",
+                            dir.display()
+                        )));
+                    }
+                }
+            }
+        }
+        let settings = self.config.lock().await.sandbox.clone();
+        let started = crate::sandbox::start(&settings).await;
+        *self.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = started;
+        wipe_error.map_or(Ok(()), Err)
+    }
+
     /// The sandbox's endpoint URL, or why there is none.
     pub fn sandbox_url(&self) -> Result<String, String> {
         match &*self.sandbox.lock().unwrap_or_else(|e| e.into_inner()) {

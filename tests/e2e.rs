@@ -245,6 +245,29 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
     .await?;
     screenshot("e2e-sandbox.png");
 
+    // Resetting the sandbox's data (after a confirmation) empties it.
+    let settings = r#"dialog[aria-labelledby="sandbox-title"]"#;
+    click(c, "#sandbox-settings").await?;
+    text_contains(c, &format!("{settings} .state"), "Running at").await?;
+    click(c, &format!("{settings} .danger")).await?;
+    text_contains(c, "dialog.confirm h2", "Reset the local sandbox?").await?;
+    click(c, "dialog.confirm .danger.solid").await?;
+    gone(c, "dialog.confirm").await?;
+    text_contains(c, &format!("{settings} .state"), "Running at").await?;
+    click(c, &format!("{settings} .actions button:nth-of-type(2)")).await?; // Close
+    gone(c, settings).await?;
+    text_contains(c, ".queues", "No queues here yet").await?;
+    let sandbox_url = text_of(c, ".queues .target").await?.unwrap_or_default();
+    let left = test_support::sdk_client(&sandbox_url)
+        .list_queues()
+        .send()
+        .await?;
+    assert!(
+        left.queue_urls().is_empty(),
+        "the sandbox still has {:?}",
+        left.queue_urls()
+    );
+
     // Add a connection to moto through the form, test it, save it.
     add_endpoint_connection(c, "moto e2e", &moto.endpoint(), Some((KEY_ID, &secret))).await?;
     click(c, "dialog .actions button:nth-of-type(1)").await?; // Test connection

@@ -2,3 +2,4 @@
 
 pub mod connections;
 pub mod queues;
+pub mod sandbox;

@@ -22,6 +22,40 @@ pub struct AppConfig {
     pub connections: Vec<Connection>,
     #[serde(default)]
     pub last_used: Option<String>,
+    #[serde(default)]
+    pub sandbox: SandboxSettings,
+}
+
+/// How the built-in local sandbox runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SandboxSettings {
+    /// Start it with the app.
+    pub enabled: bool,
+    /// A fixed port on 127.0.0.1; None picks a free one at each start.
+    pub port: Option<u16>,
+}
+
+impl Default for SandboxSettings {
+    fn default() -> Self {
+        SandboxSettings {
+            enabled: true,
+            port: None,
+        }
+    }
+}
+
+impl SandboxSettings {
+    /// Checks a fixed port: 1024–65535 (lower ones need root).
+    pub fn validate(&self) -> Result<(), CoreError> {
+        match self.port {
+            Some(p) if p < 1024 => Err(CoreError::field(
+                "port",
+                "Pick a port from 1024 to 65535, or leave it empty for any free port.",
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 fn current_version() -> u32 {
@@ -182,6 +216,10 @@ mod tests {
                 },
             }],
             last_used: Some("c1".into()),
+            sandbox: SandboxSettings {
+                enabled: false,
+                port: Some(9324),
+            },
         }
     }
 
@@ -239,6 +277,36 @@ mod tests {
         store.save(&sample()).unwrap();
         assert_eq!(store.load().unwrap(), sample());
         assert!(kept[0].path().exists());
+    }
+
+    #[test]
+    fn older_files_without_sandbox_settings_get_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path());
+        std::fs::write(
+            store.path(),
+            br#"{"version":1,"connections":[],"last_used":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            store.load().unwrap().sandbox,
+            SandboxSettings {
+                enabled: true,
+                port: None
+            }
+        );
+        assert!(SandboxSettings {
+            enabled: true,
+            port: Some(80)
+        }
+        .validate()
+        .is_err());
+        assert!(SandboxSettings {
+            enabled: true,
+            port: Some(9324)
+        }
+        .validate()
+        .is_ok());
     }
 
     #[test]

@@ -84,6 +84,7 @@ async fn a_saved_secret_lives_only_in_the_keychain_and_is_removed_with_its_conne
             version: 1,
             connections: vec![conn.clone()],
             last_used: Some(conn.id.clone()),
+            ..Default::default()
         })
         .unwrap();
 

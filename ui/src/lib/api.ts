@@ -11,6 +11,8 @@ import type { ErrorPayload } from './bindings/ErrorPayload';
 import type { QueueRow } from './bindings/QueueRow';
 import type { QueueStats } from './bindings/QueueStats';
 import type { Region } from './bindings/Region';
+import type { SandboxSettings } from './bindings/SandboxSettings';
+import type { SandboxStatus } from './bindings/SandboxStatus';
 
 export type {
   AppStatus,
@@ -23,6 +25,8 @@ export type {
   QueueRow,
   QueueStats,
   Region,
+  SandboxSettings,
+  SandboxStatus,
 };
 export type { ConnectionType } from './bindings/ConnectionType';
 export type { QueueCounts } from './bindings/QueueCounts';
@@ -70,6 +74,9 @@ export const api = {
   removeConnection: (id: string) => call<null>('remove_connection', { id }),
   selectConnection: (id: string) => call<null>('select_connection', { id }),
   testConnection: (input: ConnectionInput) => call<ConnectionTest>('test_connection', { input }),
+  sandboxStatus: () => call<SandboxStatus>('sandbox_status'),
+  configureSandbox: (settings: SandboxSettings) => call<SandboxStatus>('configure_sandbox', { settings }),
+  resetSandbox: () => call<SandboxStatus>('reset_sandbox'),
   listQueues: (connectionId: string, prefix?: string) =>
     call<QueueRow[]>('list_queues', { connectionId, prefix: prefix ?? null }),
   queueStats: (connectionId: string, urls: string[]) =>

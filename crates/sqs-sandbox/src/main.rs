@@ -53,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
         region: args.region,
         account_id: args.account_id,
         data_dir,
+        ..Default::default()
     };
     let running = sqs_sandbox::start(config, &args.host, args.port).await?;
     println!("listening on {}", running.url);

@@ -281,6 +281,18 @@ impl Sandbox {
         } else {
             Default::default()
         };
+        let in_flight: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM messages INDEXED BY messages_by_visibility
+             WHERE queue = ?1 AND visible_at > ?2 AND receipt IS NOT NULL",
+            params![name, now],
+            |r| r.get(0),
+        )?;
+        let limit = self.config.max_in_flight;
+        if in_flight >= limit {
+            return Err(SqsError::over_limit(format!(
+                "The queue has {in_flight} messages in flight, the most SQS allows is {limit}. Delete messages or let their visibility timeout end."
+            )));
+        }
         let scan = if q.fifo { 1000 } else { max + 100 };
         let mut stmt = conn.prepare(
             "SELECT rowid, message_id, body, attrs, md5_body, trace_header, sent_at, receive_count, first_receive, group_id, dedup_id, seq, dlq_source

@@ -20,6 +20,8 @@ pub struct Config {
     pub account_id: String,
     /// None: in memory.
     pub data_dir: Option<PathBuf>,
+    /// Messages in flight per queue before ReceiveMessage answers OverLimit (SQS: 120,000).
+    pub max_in_flight: i64,
 }
 
 impl Default for Config {
@@ -28,6 +30,7 @@ impl Default for Config {
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
             data_dir: None,
+            max_in_flight: 120_000,
         }
     }
 }

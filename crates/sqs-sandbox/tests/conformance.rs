@@ -775,3 +775,60 @@ async fn a_move_task_returns_dead_letters_to_their_source() {
         "a finished task cannot be cancelled"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receiving_past_the_in_flight_limit_is_over_limit() {
+    // The sandbox only, with the limit lowered from SQS's 120,000 so the test stays quick.
+    let config = sqs_sandbox::Config {
+        max_in_flight: 3,
+        ..Default::default()
+    };
+    let running = sqs_sandbox::start(config, "127.0.0.1", 0).await.unwrap();
+    let sdk = sdk_client(&running.url);
+    let url = sdk
+        .create_queue()
+        .queue_name("busy")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    for i in 0..5 {
+        sdk.send_message()
+            .queue_url(&url)
+            .message_body(format!("m{i}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let r = sdk
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(3)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.messages().len(), 3);
+    assert_eq!(
+        code(sdk.receive_message().queue_url(&url).send().await),
+        "OverLimit"
+    );
+    sdk.delete_message()
+        .queue_url(&url)
+        .receipt_handle(r.messages()[0].receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        sdk.receive_message()
+            .queue_url(&url)
+            .send()
+            .await
+            .unwrap()
+            .messages()
+            .len(),
+        1,
+        "room again after a delete"
+    );
+    running.stop().await;
+}

@@ -218,6 +218,18 @@ pub fn from_service_code(code: &str, message: &str) -> CoreError {
                 ),
             }
         }
+        "AWS.SimpleQueueService.QueueDeletedRecently" | "QueueDeletedRecently" => CoreError::Service {
+            code: code_s,
+            message: "SQS does not allow creating a queue within 60 seconds of deleting a queue with the same name. Wait a minute and try again, or pick another name.".into(),
+        },
+        "AWS.SimpleQueueService.PurgeQueueInProgress" | "PurgeQueueInProgress" => CoreError::Service {
+            code: code_s,
+            message: "This queue was purged less than 60 seconds ago; SQS allows one purge a minute. The earlier purge is still removing messages.".into(),
+        },
+        "QueueAlreadyExists" | "QueueNameExists" => CoreError::Validation {
+            field: Some("name".into()),
+            message: "A queue with this name already exists with different settings. Pick another name, or edit that queue.".into(),
+        },
         "AWS.SimpleQueueService.NonExistentQueue" | "QueueDoesNotExist" => CoreError::NotFound(
             "The queue does not exist (any more). Refresh the queue list.".into(),
         ),

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod error;
 pub mod mask;
 pub mod profiles;
+pub mod queue_admin;
 pub mod queues;
 pub mod regions;
 pub mod secrets;

@@ -15,6 +15,11 @@ const COMMANDS: &[&str] = &[
     "reset_sandbox",
     "list_queues",
     "queue_stats",
+    "create_queue",
+    "queue_details",
+    "update_queue",
+    "purge_queue",
+    "delete_queue",
 ];
 
 fn main() {

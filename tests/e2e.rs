@@ -380,23 +380,178 @@ async fn scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// One app window with fresh settings and data; tests run one at a time (one display).
+struct App {
+    client: Client,
+    driver: Driver,
+    config_dir: tempfile::TempDir,
+    _data_dir: tempfile::TempDir,
+    _serial: std::sync::MutexGuard<'static, ()>,
+}
+
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl App {
+    async fn open() -> App {
+        let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let config_dir = tempfile::tempdir().unwrap();
+        let data_dir = tempfile::tempdir().unwrap();
+        let driver = start_driver(config_dir.path(), data_dir.path());
+        let client = open_app(&driver).await;
+        App {
+            client,
+            driver,
+            config_dir,
+            _data_dir: data_dir,
+            _serial: serial,
+        }
+    }
+
+    /// Closes the window; on failure saves a screenshot and fails with the driver's log.
+    async fn finish(self, name: &str, result: Result<()>) {
+        let shot = format!("e2e-failure-{name}.png");
+        if result.is_err() {
+            screenshot(&shot);
+        }
+        let _ = bounded("closing the session", self.client.close()).await;
+        if let Err(e) = result {
+            panic!(
+                "{e:#}\nscreenshot: test-artifacts/{shot}\ntauri-driver log:\n{}",
+                std::fs::read_to_string(&self.driver.log).unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Replaces an input's text the way a person does (select all, delete, type), so the
+/// framework sees input events.
+async fn retype(c: &Client, sel: &str, text: &str) -> Result<()> {
+    type_into(c, sel, "\u{E009}a\u{E009}\u{E003}").await?;
+    type_into(c, sel, text).await
+}
+
+async fn queue_form_scenario(c: &Client) -> Result<()> {
+    css(c, r#".layout[data-started="true"]"#).await?;
+    text_contains(c, "main h1", "Local sandbox").await?;
+    let sandbox_url = text_of(c, ".queues .target").await?.unwrap_or_default();
+    let sdk = test_support::sdk_client(&sandbox_url);
+
+    // Create a FIFO queue with a new DLQ, content-based deduplication and a tag.
+    click(c, "#create-queue").await?;
+    type_into(c, "#q-name", "e2e-orders").await?;
+    click(c, "fieldset.types label:nth-of-type(2) input").await?;
+    retype(c, "#q-visibility", "45").await?;
+    click(c, "#q-dlq-new").await?;
+    click(c, "#q-content-dedup").await?;
+    click(c, "#q-add-tag").await?;
+    type_into(c, r#"[aria-label="Tag 1 key"]"#, "team").await?;
+    type_into(c, r#"[aria-label="Tag 1 value"]"#, "payments").await?;
+    screenshot("e2e-queue-form.png");
+    click(c, "#q-submit").await?;
+    text_contains(c, "main h1", "e2e-orders.fifo").await?;
+    text_contains(c, "#attr-dlq", "e2e-orders-dlq.fifo").await?;
+    screenshot("e2e-queue-details.png");
+
+    // Every attribute is as entered, seen by the SDK.
+    use aws_sdk_sqs::types::QueueAttributeName as A;
+    let url = sdk
+        .get_queue_url()
+        .queue_name("e2e-orders.fifo")
+        .send()
+        .await?
+        .queue_url
+        .unwrap_or_default();
+    let attrs = |url: String| {
+        let sdk = sdk.clone();
+        async move {
+            let r = sdk
+                .get_queue_attributes()
+                .queue_url(url)
+                .attribute_names(A::All)
+                .send()
+                .await?;
+            anyhow::Ok(r.attributes().cloned().unwrap_or_default())
+        }
+    };
+    let a = attrs(url.clone()).await?;
+    assert_eq!(a[&A::FifoQueue], "true");
+    assert_eq!(a[&A::ContentBasedDeduplication], "true");
+    assert_eq!(a[&A::VisibilityTimeout], "45");
+    let policy: serde_json::Value = serde_json::from_str(&a[&A::RedrivePolicy])?;
+    assert!(
+        policy["deadLetterTargetArn"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with(":e2e-orders-dlq.fifo"),
+        "{policy}"
+    );
+    assert_eq!(policy["maxReceiveCount"], 5);
+    let tags = sdk.list_queue_tags().queue_url(&url).send().await?;
+    assert_eq!(
+        tags.tags().and_then(|t| t.get("team")).map(String::as_str),
+        Some("payments")
+    );
+    let dlq = sdk
+        .get_queue_url()
+        .queue_name("e2e-orders-dlq.fifo")
+        .send()
+        .await?
+        .queue_url
+        .unwrap_or_default();
+    assert_eq!(
+        attrs(dlq).await?[&A::MessageRetentionPeriod],
+        "1209600",
+        "the new DLQ keeps messages 14 days"
+    );
+
+    // Edit the visibility timeout.
+    click(c, "#queue-edit").await?;
+    retype(c, "#q-visibility", "120").await?;
+    click(c, "#q-submit").await?;
+    text_contains(c, "#attr-visibility", "2 minutes").await?;
+    assert_eq!(attrs(url.clone()).await?[&A::VisibilityTimeout], "120");
+
+    // Purge after a confirmation.
+    sdk.send_message()
+        .queue_url(&url)
+        .message_body("to purge")
+        .message_group_id("g")
+        .send()
+        .await?;
+    text_contains(c, "#count-available", "1").await?;
+    click(c, "#queue-purge").await?;
+    text_contains(c, "dialog.confirm h2", "Purge e2e-orders.fifo?").await?;
+    click(c, "dialog.confirm .danger.solid").await?;
+    text_contains(c, ".notice", "Purge started").await?;
+    text_contains(c, "#count-available", "0").await?;
+
+    // Delete by typing the name.
+    click(c, "#queue-delete").await?;
+    type_into(c, "#type-to-confirm", "e2e-orders.fifo").await?;
+    click(c, r#"dialog.confirm button[type="submit"]"#).await?;
+    css(c, "#queue-count").await?;
+    let gone = sdk
+        .get_queue_url()
+        .queue_name("e2e-orders.fifo")
+        .send()
+        .await;
+    assert!(gone.is_err(), "the queue still exists");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn create_edit_purge_and_delete_a_fifo_queue_through_the_form() {
+    let app = App::open().await;
+    let result = queue_form_scenario(&app.client).await;
+    app.finish("queue-form", result).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
 async fn sandbox_first_then_a_moto_connection_its_queues_and_a_dead_endpoint() {
     let moto = Moto::start();
-    let config_dir = tempfile::tempdir().unwrap();
-    let data_dir = tempfile::tempdir().unwrap();
-    let driver = start_driver(config_dir.path(), data_dir.path());
-    let client = open_app(&driver).await;
-    let result = scenario(&client, &moto, config_dir.path()).await;
-    if result.is_err() {
-        screenshot("e2e-failure.png");
-    }
-    let _ = bounded("closing the session", client.close()).await;
-    if let Err(e) = result {
-        panic!(
-            "{e:#}\nscreenshot: test-artifacts/e2e-failure.png\ntauri-driver log:\n{}",
-            std::fs::read_to_string(&driver.log).unwrap_or_default()
-        );
-    }
+    let app = App::open().await;
+    let result = scenario(&app.client, &moto, app.config_dir.path()).await;
+    app.finish("connections", result).await;
 }

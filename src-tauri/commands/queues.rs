@@ -1,5 +1,6 @@
-//! Commands for the queue list.
+//! Commands for queues: the list and its counts, create, details, edit, purge, delete.
 
+use sqs_core::queue_admin::{self, CreatedQueue, QueueDetails, QueueSpec};
 use sqs_core::queues::{self, QueueRow, QueueStats};
 use tauri::State;
 
@@ -26,4 +27,61 @@ pub async fn queue_stats(
 ) -> CommandResult<Vec<QueueStats>> {
     let client = state.client(&connection_id).await?;
     Ok(queues::queue_stats(&client, urls).await)
+}
+
+/// Creates a queue (and its new dead-letter queue, if the form asks for one).
+#[tauri::command]
+pub async fn create_queue(
+    state: State<'_, AppState>,
+    connection_id: String,
+    spec: QueueSpec,
+) -> CommandResult<CreatedQueue> {
+    let client = state.client(&connection_id).await?;
+    Ok(queue_admin::create_queue(&client, &spec).await?)
+}
+
+/// Everything the queue details page shows.
+#[tauri::command]
+pub async fn queue_details(
+    state: State<'_, AppState>,
+    connection_id: String,
+    url: String,
+) -> CommandResult<QueueDetails> {
+    let client = state.client(&connection_id).await?;
+    Ok(queue_admin::queue_details(&client, &url).await?)
+}
+
+/// Saves an edited queue: only the attributes and tags that changed are sent.
+#[tauri::command]
+pub async fn update_queue(
+    state: State<'_, AppState>,
+    connection_id: String,
+    url: String,
+    before: QueueSpec,
+    after: QueueSpec,
+) -> CommandResult<()> {
+    let client = state.client(&connection_id).await?;
+    Ok(queue_admin::update_queue(&client, &url, &before, &after).await?)
+}
+
+/// Deletes every message of a queue (the UI confirms first).
+#[tauri::command]
+pub async fn purge_queue(
+    state: State<'_, AppState>,
+    connection_id: String,
+    url: String,
+) -> CommandResult<()> {
+    let client = state.client(&connection_id).await?;
+    Ok(queue_admin::purge_queue(&client, &url).await?)
+}
+
+/// Deletes a queue (the UI asks for its name first).
+#[tauri::command]
+pub async fn delete_queue(
+    state: State<'_, AppState>,
+    connection_id: String,
+    url: String,
+) -> CommandResult<()> {
+    let client = state.client(&connection_id).await?;
+    Ok(queue_admin::delete_queue(&client, &url).await?)
 }

@@ -12,6 +12,9 @@ import type { QueueRow } from './bindings/QueueRow';
 import type { QueueStats } from './bindings/QueueStats';
 import type { Region } from './bindings/Region';
 import type { SandboxSettings } from './bindings/SandboxSettings';
+import type { CreatedQueue } from './bindings/CreatedQueue';
+import type { QueueDetails } from './bindings/QueueDetails';
+import type { QueueSpec } from './bindings/QueueSpec';
 import type { SandboxStatus } from './bindings/SandboxStatus';
 
 export type {
@@ -27,7 +30,14 @@ export type {
   Region,
   SandboxSettings,
   SandboxStatus,
+  CreatedQueue,
+  QueueDetails,
+  QueueSpec,
 };
+export type { Tag } from './bindings/Tag';
+export type { DeadLetter } from './bindings/DeadLetter';
+export type { Encryption } from './bindings/Encryption';
+export type { RedriveAllow } from './bindings/RedriveAllow';
 export type { ConnectionType } from './bindings/ConnectionType';
 export type { QueueCounts } from './bindings/QueueCounts';
 
@@ -81,4 +91,10 @@ export const api = {
     call<QueueRow[]>('list_queues', { connectionId, prefix: prefix ?? null }),
   queueStats: (connectionId: string, urls: string[]) =>
     call<QueueStats[]>('queue_stats', { connectionId, urls }),
+  createQueue: (connectionId: string, spec: QueueSpec) => call<CreatedQueue>('create_queue', { connectionId, spec }),
+  queueDetails: (connectionId: string, url: string) => call<QueueDetails>('queue_details', { connectionId, url }),
+  updateQueue: (connectionId: string, url: string, before: QueueSpec, after: QueueSpec) =>
+    call<null>('update_queue', { connectionId, url, before, after }),
+  purgeQueue: (connectionId: string, url: string) => call<null>('purge_queue', { connectionId, url }),
+  deleteQueue: (connectionId: string, url: string) => call<null>('delete_queue', { connectionId, url }),
 };

@@ -65,16 +65,30 @@ impl Moto {
             "moto_server not found at {}: run `scripts/setup.sh test` (or set SQS_PILOT_MOTO)",
             bin.display()
         );
-        let port = free_port();
-        let child = Command::new(&bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start moto_server");
-        let moto = Moto { child, port };
-        wait_for_port(port, Duration::from_secs(30), "moto_server");
-        moto
+        // A "free" port can be taken by another server (tests run in parallel) before moto binds
+        // it: make sure it is moto that answers, else try another port.
+        for _ in 0..5 {
+            let port = free_port();
+            let child = Command::new(&bin)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start moto_server");
+            let mut moto = Moto { child, port };
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(30) {
+                if let Ok(Some(_)) = moto.child.try_wait() {
+                    break; // moto could not bind: retry elsewhere
+                }
+                if is_moto(port) {
+                    return moto;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = moto.child.kill();
+        }
+        panic!("moto_server did not start (5 attempts)");
     }
 
     pub fn endpoint(&self) -> String {
@@ -85,6 +99,24 @@ impl Moto {
     pub fn sdk(&self) -> aws_sdk_sqs::Client {
         sdk_client(&self.endpoint())
     }
+}
+
+/// Whether the server on this port is moto (its dashboard answers at /moto-api/).
+fn is_moto(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    if s.write_all(b"GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).to_ascii_lowercase();
+    text.starts_with("http/1.") && text.contains(" 200 ") && text.contains("moto")
 }
 
 impl Drop for Moto {

@@ -2,8 +2,7 @@
 //! binary, against moto in the same run, through aws-sdk-sqs. Prints a Markdown table.
 //! Run with `bash bench/sandbox.sh` (builds release first).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, SendMessageBatchRequestEntry};
@@ -15,17 +14,7 @@ const CLIENTS: usize = 8;
 
 fn spawn_sandbox(bin: &str, dir: &std::path::Path) -> (Child, String, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(bin)
-        .args(["--port", "0", "--data-dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start sqs-sandbox");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().trim_start_matches("listening on ").to_string();
+    let (child, url) = test_support::spawn_sandbox(std::path::Path::new(bin), dir);
     (child, url, started.elapsed())
 }
 

@@ -1,31 +1,18 @@
 //! The standalone `sqs-sandbox` binary: acknowledged messages survive `kill -9`, and bad
 //! requests get SQS's errors without hurting the server or its data.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use test_support::sdk_client;
 
-/// Starts the binary on a free port and returns it with its endpoint, read from its first line.
 fn spawn(data_dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sqs-sandbox"))
-        .args(["--port", "0", "--data-dir"])
-        .arg(data_dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start sqs-sandbox");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    (child, url)
+    test_support::spawn_sandbox(
+        std::path::Path::new(env!("CARGO_BIN_EXE_sqs-sandbox")),
+        data_dir,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

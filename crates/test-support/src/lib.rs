@@ -27,6 +27,28 @@ pub fn venv_bin(name: &str) -> PathBuf {
     cache.join("venv/bin").join(name)
 }
 
+/// Starts an `sqs-sandbox` binary on a free port with its data in `data_dir`, and returns it with
+/// its endpoint (read from its first line, `listening on http://…`).
+pub fn spawn_sandbox(bin: &std::path::Path, data_dir: &std::path::Path) -> (Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(bin)
+        .args(["--port", "0", "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    (child, url)
+}
+
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

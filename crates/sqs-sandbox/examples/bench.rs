@@ -154,61 +154,19 @@ async fn main() {
     let moto = Moto::start();
     let msdk = moto.sdk();
 
-    let q = sdk
-        .create_queue()
-        .queue_name("bench-send")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let mq = msdk
-        .create_queue()
-        .queue_name("bench-send")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let q = test_support::create_queue(&sdk, "bench-send").await;
+    let mq = test_support::create_queue(&msdk, "bench-send").await;
     send_rate(&sdk, &q, 8_000).await; // warm-up
     let ours_send = send_rate(&sdk, &q, 200_000).await;
     let moto_send = send_rate(&msdk, &mq, 4_000).await;
 
-    let q2 = sdk
-        .create_queue()
-        .queue_name("bench-cycle")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let mq2 = msdk
-        .create_queue()
-        .queue_name("bench-cycle")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let q2 = test_support::create_queue(&sdk, "bench-cycle").await;
+    let mq2 = test_support::create_queue(&msdk, "bench-cycle").await;
     let ours_cycle = cycle_rate(&sdk, &q2, 100_000).await;
     let moto_cycle = cycle_rate(&msdk, &mq2, 1_600).await;
 
-    let q3 = sdk
-        .create_queue()
-        .queue_name("bench-latency")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let mq3 = msdk
-        .create_queue()
-        .queue_name("bench-latency")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let q3 = test_support::create_queue(&sdk, "bench-latency").await;
+    let mq3 = test_support::create_queue(&msdk, "bench-latency").await;
     latency_ms(&sdk, &q3, 200).await;
     let (p50, p99) = latency_ms(&sdk, &q3, 2_000).await;
     let (mp50, mp99) = latency_ms(&msdk, &mq3, 300).await;

@@ -207,14 +207,7 @@ async fn queues_are_created_idempotently_listed_in_pages_and_deleted() {
 async fn messages_go_in_flight_come_back_and_are_deleted() {
     for t in targets().await {
         let sdk = &t.sdk;
-        let url = sdk
-            .create_queue()
-            .queue_name("conf-msgs")
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
+        let url = test_support::create_queue(sdk, "conf-msgs").await;
         let sent = sdk
             .send_message()
             .queue_url(&url)
@@ -344,14 +337,7 @@ async fn messages_go_in_flight_come_back_and_are_deleted() {
 async fn delayed_messages_wait_and_long_polls_wake_on_send() {
     for t in targets().await {
         let sdk = &t.sdk;
-        let url = sdk
-            .create_queue()
-            .queue_name("conf-delay")
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
+        let url = test_support::create_queue(sdk, "conf-delay").await;
         sdk.send_message()
             .queue_url(&url)
             .message_body("later")
@@ -374,14 +360,7 @@ async fn delayed_messages_wait_and_long_polls_wake_on_send() {
             .messages()
             .is_empty());
 
-        let url2 = sdk
-            .create_queue()
-            .queue_name("conf-poll")
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
+        let url2 = test_support::create_queue(sdk, "conf-poll").await;
         let poller = {
             let sdk = sdk.clone();
             let url2 = url2.clone();
@@ -418,14 +397,7 @@ async fn delayed_messages_wait_and_long_polls_wake_on_send() {
 async fn a_message_received_too_often_moves_to_the_dead_letter_queue() {
     for t in targets().await {
         let sdk = &t.sdk;
-        let dlq = sdk
-            .create_queue()
-            .queue_name("conf-dlq")
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
+        let dlq = test_support::create_queue(sdk, "conf-dlq").await;
         let dlq_arn = arn(sdk, &dlq).await;
         let policy = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"2"}}"#);
         let src = sdk
@@ -597,14 +569,7 @@ async fn fifo_keeps_order_per_group_and_drops_duplicates() {
 async fn batches_are_validated_and_fail_per_entry() {
     for t in targets().await {
         let sdk = &t.sdk;
-        let url = sdk
-            .create_queue()
-            .queue_name("conf-batch")
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
+        let url = test_support::create_queue(sdk, "conf-batch").await;
         let entry = |id: &str, body: &str| {
             SendMessageBatchRequestEntry::builder()
                 .id(id)
@@ -658,14 +623,7 @@ async fn batches_are_validated_and_fail_per_entry() {
             assert_eq!(mixed.failed().len(), 1);
             assert_eq!(mixed.failed()[0].id(), "bad");
             assert_eq!(mixed.failed()[0].code(), "InvalidMessageContents");
-            let url2 = sdk
-                .create_queue()
-                .queue_name("conf-purge")
-                .send()
-                .await
-                .unwrap()
-                .queue_url
-                .unwrap();
+            let url2 = test_support::create_queue(sdk, "conf-purge").await;
             sdk.purge_queue().queue_url(&url2).send().await.unwrap();
             // moto allows purging again at once; SQS says a purge is in progress for 60 s.
             assert_eq!(
@@ -685,14 +643,7 @@ async fn a_move_task_returns_dead_letters_to_their_source() {
     // Only the sandbox: moto's message move tasks do not move messages.
     let t = sandbox().await;
     let sdk = &t.sdk;
-    let dlq = sdk
-        .create_queue()
-        .queue_name("mv-dlq")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let dlq = test_support::create_queue(sdk, "mv-dlq").await;
     let dlq_arn = arn(sdk, &dlq).await;
     let policy = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":1}}"#);
     let src = sdk
@@ -785,14 +736,7 @@ async fn receiving_past_the_in_flight_limit_is_over_limit() {
     };
     let running = sqs_sandbox::start(config, "127.0.0.1", 0).await.unwrap();
     let sdk = sdk_client(&running.url);
-    let url = sdk
-        .create_queue()
-        .queue_name("busy")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let url = test_support::create_queue(&sdk, "busy").await;
     for i in 0..5 {
         sdk.send_message()
             .queue_url(&url)

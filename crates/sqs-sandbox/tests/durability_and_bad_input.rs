@@ -20,14 +20,7 @@ async fn acknowledged_messages_survive_kill_9_and_in_flight_ones_come_back() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, url) = spawn(dir.path());
     let sdk = sdk_client(&url);
-    let q = sdk
-        .create_queue()
-        .queue_name("durable")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let q = test_support::create_queue(&sdk, "durable").await;
     let n = 500;
     for chunk in 0..n / 10 {
         let mut b = sdk.send_message_batch().queue_url(&q);
@@ -134,14 +127,7 @@ async fn bad_requests_get_sqs_errors_and_hurt_nothing() {
         .await
         .unwrap();
     let sdk = sdk_client(&running.url);
-    let q = sdk
-        .create_queue()
-        .queue_name("sturdy")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let q = test_support::create_queue(&sdk, "sturdy").await;
     sdk.send_message()
         .queue_url(&q)
         .message_body("keep me")

@@ -148,6 +148,17 @@ impl Drop for Moto {
     }
 }
 
+/// Creates a queue with default attributes and returns its URL (test setup, panics on error).
+pub async fn create_queue(sdk: &aws_sdk_sqs::Client, name: impl Into<String>) -> String {
+    sdk.create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .expect("create queue")
+        .queue_url
+        .expect("queue url")
+}
+
 /// A plain SDK client for a local endpoint with throwaway keys.
 pub fn sdk_client(endpoint: &str) -> aws_sdk_sqs::Client {
     let conf = aws_sdk_sqs::Config::builder()

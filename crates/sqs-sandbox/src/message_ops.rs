@@ -184,7 +184,7 @@ impl Sandbox {
         let attrs_json: Map<String, Value> = m
             .attrs
             .iter()
-            .map(|a| (a.name.clone(), a.to_json()))
+            .map(|a| (a.name.clone(), validate::attr_json(a)))
             .collect();
         let size = m.body.len() + m.attrs.iter().map(MessageAttr::size).sum::<usize>();
         conn.execute(

@@ -6,6 +6,7 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod mask;
+pub mod messages;
 pub mod profiles;
 pub mod queue_admin;
 pub mod queues;

@@ -20,6 +20,11 @@ const COMMANDS: &[&str] = &[
     "update_queue",
     "purge_queue",
     "delete_queue",
+    "send_message",
+    "poll_messages",
+    "stop_poll",
+    "delete_messages",
+    "change_visibility",
 ];
 
 fn main() {

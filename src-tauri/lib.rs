@@ -22,6 +22,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
                 tracing::warn!("{e}");
             }
             app.manage(state);
+            app.manage(commands::messages::Polls::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -42,6 +43,11 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::queues::update_queue,
             commands::queues::purge_queue,
             commands::queues::delete_queue,
+            commands::messages::send_message,
+            commands::messages::poll_messages,
+            commands::messages::stop_poll,
+            commands::messages::delete_messages,
+            commands::messages::change_visibility,
         ])
 }
 

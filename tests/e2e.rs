@@ -539,6 +539,74 @@ async fn queue_form_scenario(c: &Client) -> Result<()> {
     Ok(())
 }
 
+async fn messages_scenario(c: &Client) -> Result<()> {
+    css(c, r#".layout[data-started="true"]"#).await?;
+    text_contains(c, "main h1", "Local sandbox").await?;
+    let sandbox_url = text_of(c, ".queues .target").await?.unwrap_or_default();
+    let sdk = test_support::sdk_client(&sandbox_url);
+    let url = test_support::create_queue(&sdk, "e2e-messages").await;
+    click(c, "#refresh-queues").await?;
+    click(c, r#"[data-queue-name="e2e-messages"] .qname"#).await?;
+    click(c, "#tab-messages").await?;
+
+    // Send one message with a String, a Number and a Binary attribute.
+    type_into(c, "#msg-body", r#"{"order": 7}"#).await?;
+    for (i, (name, ty, value)) in [
+        ("kind", "String", "order"),
+        ("total", "Number", "12.5"),
+        ("thumb", "Binary", "AAEC/w=="),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        click(c, "#msg-add-attr").await?;
+        let n = i + 1;
+        type_into(c, &format!(r#"[aria-label="Attribute {n} name"]"#), name).await?;
+        retype(c, &format!(r#"[aria-label="Attribute {n} type"]"#), ty).await?;
+        type_into(c, &format!(r#"[aria-label="Attribute {n} value"]"#), value).await?;
+    }
+    click(c, "#msg-send").await?;
+    text_contains(c, "#msg-sent", "Sent: message id").await?;
+
+    // Peek it, open its details, see all three attributes.
+    click(c, "#poll-start").await?;
+    text_contains(c, "#poll-received", "1 received").await?;
+    css(c, "#poll-start").await?; // the poll has ended
+    click(c, "[data-message-id] .link").await?;
+    let attrs = text_contains(c, "#msg-attrs", "thumb").await?;
+    for want in [
+        "kind", "String", "order", "total", "Number", "12.5", "Binary", "AAEC/w==",
+    ] {
+        assert!(attrs.contains(want), "{want} missing from {attrs:?}");
+    }
+    text_contains(c, "#msg-body-view", "\"order\": 7").await?;
+    screenshot("e2e-message-details.png");
+
+    // Delete it from the table; the queue is empty.
+    click(c, "[data-message-id] input[type=checkbox]").await?;
+    click(c, "#msg-delete").await?;
+    text_contains(c, "#msg-outcome", "1 deleted").await?;
+    let left = sdk
+        .receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(1)
+        .send()
+        .await?;
+    assert!(
+        left.messages().is_empty(),
+        "the message is still in the queue"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn send_peek_inspect_and_delete_a_message_with_three_attribute_types() {
+    let app = App::open().await;
+    let result = messages_scenario(&app.client).await;
+    app.finish("messages", result).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
 async fn create_edit_purge_and_delete_a_fifo_queue_through_the_form() {

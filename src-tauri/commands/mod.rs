@@ -1,5 +1,6 @@
 //! The commands the UI invokes, one file per domain.
 
 pub mod connections;
+pub mod messages;
 pub mod queues;
 pub mod sandbox;

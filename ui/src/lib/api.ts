@@ -1,6 +1,6 @@
 // The one typed door from the UI to Rust: every command, its arguments and its result types.
 // Components import from here and never call `invoke` themselves.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppStatus } from './bindings/AppStatus';
 import type { AwsProfile } from './bindings/AwsProfile';
 import type { ConnectionInput } from './bindings/ConnectionInput';
@@ -15,6 +15,12 @@ import type { SandboxSettings } from './bindings/SandboxSettings';
 import type { CreatedQueue } from './bindings/CreatedQueue';
 import type { QueueDetails } from './bindings/QueueDetails';
 import type { QueueSpec } from './bindings/QueueSpec';
+import type { EntryOutcome } from './bindings/EntryOutcome';
+import type { MessageHandle } from './bindings/MessageHandle';
+import type { OutgoingMessage } from './bindings/OutgoingMessage';
+import type { PollSettings } from './bindings/PollSettings';
+import type { ReceivedMessage } from './bindings/ReceivedMessage';
+import type { SentMessage } from './bindings/SentMessage';
 import type { SandboxStatus } from './bindings/SandboxStatus';
 
 export type {
@@ -33,7 +39,15 @@ export type {
   CreatedQueue,
   QueueDetails,
   QueueSpec,
+  EntryOutcome,
+  MessageHandle,
+  OutgoingMessage,
+  PollSettings,
+  ReceivedMessage,
+  SentMessage,
 };
+export type { AttributeValue } from './bindings/AttributeValue';
+export type { PollMode } from './bindings/PollMode';
 export type { Tag } from './bindings/Tag';
 export type { DeadLetter } from './bindings/DeadLetter';
 export type { Encryption } from './bindings/Encryption';
@@ -97,4 +111,23 @@ export const api = {
     call<null>('update_queue', { connectionId, url, before, after }),
   purgeQueue: (connectionId: string, url: string) => call<null>('purge_queue', { connectionId, url }),
   deleteQueue: (connectionId: string, url: string) => call<null>('delete_queue', { connectionId, url }),
+  sendMessage: (connectionId: string, url: string, message: OutgoingMessage) =>
+    call<SentMessage>('send_message', { connectionId, url, message }),
+  /** Polls; `onBatch` gets the messages a batch at a time. Resolves with how many arrived. */
+  pollMessages: (
+    connectionId: string,
+    url: string,
+    pollId: string,
+    settings: PollSettings,
+    onBatch: (batch: ReceivedMessage[]) => void,
+  ) => {
+    const channel = new Channel<ReceivedMessage[]>();
+    channel.onmessage = onBatch;
+    return call<number>('poll_messages', { connectionId, url, pollId, settings, onBatch: channel });
+  },
+  stopPoll: (pollId: string) => call<null>('stop_poll', { pollId }),
+  deleteMessages: (connectionId: string, url: string, handles: MessageHandle[]) =>
+    call<EntryOutcome[]>('delete_messages', { connectionId, url, handles }),
+  changeVisibility: (connectionId: string, url: string, handles: MessageHandle[], visibilityS: number) =>
+    call<EntryOutcome[]>('change_visibility', { connectionId, url, handles, visibilityS }),
 };

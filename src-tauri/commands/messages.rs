@@ -1,0 +1,116 @@
+//! Commands for messages: send, poll (streamed to the UI in batches over a channel, stoppable),
+//! delete and change visibility.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use sqs_core::messages::{
+    self, EntryOutcome, MessageHandle, OutgoingMessage, PollSettings, PollSink, ReceivedMessage,
+    SentMessage,
+};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// Stop flags of the polls that are running, by the id the UI gave them.
+#[derive(Default)]
+pub struct Polls(Mutex<HashMap<String, Arc<AtomicBool>>>);
+
+struct ChannelSink {
+    channel: Channel<Vec<ReceivedMessage>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl PollSink for ChannelSink {
+    fn deliver(&self, batch: Vec<ReceivedMessage>) {
+        if self.channel.send(batch).is_err() {
+            // The window is gone: stop receiving.
+            self.stop.store(true, Ordering::SeqCst);
+        }
+    }
+    fn cancelled(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+#[tauri::command]
+pub async fn send_message(
+    state: State<'_, AppState>,
+    connection_id: String,
+    url: String,
+    message: OutgoingMessage,
+) -> CommandResult<SentMessage> {
+    let client = state.client(&connection_id).await?;
+    Ok(messages::send_message(&client, &url, &message).await?)
+}
+
+/// Polls; each batch of received messages goes to `on_batch`. Returns how many were received.
+#[tauri::command]
+pub async fn poll_messages(
+    state: State<'_, AppState>,
+    polls: State<'_, Polls>,
+    connection_id: String,
+    url: String,
+    poll_id: String,
+    settings: PollSettings,
+    on_batch: Channel<Vec<ReceivedMessage>>,
+) -> CommandResult<usize> {
+    let client = state.client(&connection_id).await?;
+    let stop = Arc::new(AtomicBool::new(false));
+    polls
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(poll_id.clone(), stop.clone());
+    let sink = ChannelSink {
+        channel: on_batch,
+        stop,
+    };
+    let result = messages::poll(&client, &url, &settings, &sink).await;
+    polls
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&poll_id);
+    Ok(result?)
+}
+
+/// Asks a running poll to stop after the receives in progress.
+#[tauri::command]
+pub fn stop_poll(polls: State<'_, Polls>, poll_id: String) {
+    if let Some(flag) = polls
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&poll_id)
+    {
+        flag.store(true, Ordering::SeqCst);
+    }
+}
+
+#[tauri::command]
+pub async fn delete_messages(
+    state: State<'_, AppState>,
+    connection_id: String,
+    url: String,
+    handles: Vec<MessageHandle>,
+) -> CommandResult<Vec<EntryOutcome>> {
+    let client = state.client(&connection_id).await?;
+    Ok(messages::delete_messages(&client, &url, &handles).await?)
+}
+
+/// Changes how long messages stay in flight; 0 releases them now.
+#[tauri::command]
+pub async fn change_visibility(
+    state: State<'_, AppState>,
+    connection_id: String,
+    url: String,
+    handles: Vec<MessageHandle>,
+    visibility_s: u32,
+) -> CommandResult<Vec<EntryOutcome>> {
+    let client = state.client(&connection_id).await?;
+    Ok(messages::change_visibility(&client, &url, &handles, visibility_s).await?)
+}

@@ -1,6 +1,7 @@
 //! SQS Pilot's core: connections and their secrets, the SQS client built from them, queue
 //! operations and the typed errors the UI switches on. Builds and tests without Tauri.
 
+pub mod bulk;
 pub mod client;
 pub mod config;
 pub mod connection;

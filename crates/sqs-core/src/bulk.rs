@@ -1,0 +1,311 @@
+//! Bulk send (import): JSON Lines parsed with line-numbered errors, then sent with
+//! SendMessageBatch and bounded concurrency, with progress and cancel. Every line ends up
+//! either sent or in the report with its reason; nothing is dropped silently.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aws_sdk_sqs::primitives::Blob;
+use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::client::SqsClient;
+use crate::messages::{AttributeValue, OutgoingMessage};
+use crate::CoreError;
+
+/// A line that was not sent, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LineProblem {
+    /// 1-based line number in the file.
+    pub line: u32,
+    pub reason: String,
+}
+
+/// Progress of a bulk send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BulkProgress {
+    pub sent: u32,
+    pub failed: u32,
+    pub total: u32,
+}
+
+/// The end of a bulk send.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BulkReport {
+    pub sent: u32,
+    /// Invalid lines and entries SQS refused, by line.
+    pub failed: Vec<LineProblem>,
+    /// True when the user stopped it; lines not reached are neither sent nor listed.
+    pub cancelled: bool,
+}
+
+/// Where progress goes, and whether to stop.
+pub trait BulkSink: Send + Sync {
+    fn progress(&self, p: BulkProgress);
+    fn cancelled(&self) -> bool;
+}
+
+fn attributes_from(v: Option<&Value>) -> Result<Vec<AttributeValue>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(vec![]),
+        // Our export format: [{"name", "data_type", "value"}].
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|a| {
+                serde_json::from_value::<AttributeValue>(a.clone())
+                    .map_err(|e| format!("bad attribute: {e}"))
+            })
+            .collect(),
+        // The SQS API shape: {"name": {"DataType": …, "StringValue" | "BinaryValue": …}}.
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(name, a)| {
+                let data_type = a
+                    .get("DataType")
+                    .and_then(Value::as_str)
+                    .ok_or(format!("attribute '{name}' has no DataType"))?;
+                let value = a
+                    .get("StringValue")
+                    .or_else(|| a.get("BinaryValue"))
+                    .and_then(Value::as_str)
+                    .ok_or(format!(
+                        "attribute '{name}' has no StringValue or BinaryValue"
+                    ))?;
+                Ok(AttributeValue {
+                    name: name.clone(),
+                    data_type: data_type.into(),
+                    value: value.into(),
+                })
+            })
+            .collect(),
+        Some(_) => Err("\"attributes\" must be a list or a map".into()),
+    }
+}
+
+/// Reads JSON Lines: each line `{"body": …, "attributes": …, "group_id"?, "dedup_id"?}` (blank
+/// lines skipped). Returns the messages with their line numbers and the lines that are not
+/// messages.
+pub fn parse_json_lines(text: &str) -> (Vec<(u32, OutgoingMessage)>, Vec<LineProblem>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i as u32 + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let parsed = serde_json::from_str::<Value>(raw)
+            .map_err(|e| format!("not JSON ({e})"))
+            .and_then(|v| {
+                let body = v
+                    .get("body")
+                    .and_then(Value::as_str)
+                    .ok_or("no \"body\" text")?
+                    .to_string();
+                let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+                Ok(OutgoingMessage {
+                    body,
+                    attributes: attributes_from(v.get("attributes"))?,
+                    delay_s: v.get("delay_s").and_then(Value::as_u64).map(|d| d as u32),
+                    group_id: s("group_id"),
+                    dedup_id: s("dedup_id"),
+                    trace_header: None,
+                })
+            });
+        match parsed {
+            Ok(m) => ok.push((line, m)),
+            Err(reason) => bad.push(LineProblem { line, reason }),
+        }
+    }
+    (ok, bad)
+}
+
+fn entry(
+    id: usize,
+    m: &OutgoingMessage,
+    attrs: &[sqs_rules::MessageAttr],
+) -> Result<SendMessageBatchRequestEntry, String> {
+    let mut e = SendMessageBatchRequestEntry::builder()
+        .id(id.to_string())
+        .message_body(&m.body);
+    for a in attrs {
+        let mut v = MessageAttributeValue::builder().data_type(&a.data_type);
+        v = match (&a.string, &a.binary) {
+            (_, Some(b)) => v.binary_value(Blob::new(b.clone())),
+            (Some(s), _) => v.string_value(s),
+            _ => v,
+        };
+        e = e.message_attributes(&a.name, v.build().map_err(|e| e.to_string())?);
+    }
+    if let Some(d) = m.delay_s.filter(|d| *d > 0) {
+        e = e.delay_seconds(d as i32);
+    }
+    e = e
+        .set_message_group_id(m.group_id.clone())
+        .set_message_deduplication_id(m.dedup_id.clone());
+    e.build().map_err(|e| e.to_string())
+}
+
+/// Sends every message (checked first with SQS's rules) in batches of 10, `concurrency`
+/// batches at a time, reporting progress after each batch.
+pub async fn send_all(
+    client: &SqsClient,
+    url: &str,
+    messages: Vec<(u32, OutgoingMessage)>,
+    mut problems: Vec<LineProblem>,
+    concurrency: usize,
+    sink: &dyn BulkSink,
+) -> Result<BulkReport, CoreError> {
+    let fifo = url.ends_with(".fifo");
+    let total = (messages.len() + problems.len()) as u32;
+    let mut valid = Vec::with_capacity(messages.len());
+    for (line, m) in messages {
+        match m.validate(fifo) {
+            Ok(attrs) => valid.push((line, m, attrs)),
+            Err(e) => problems.push(LineProblem {
+                line,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    let sent = AtomicUsize::new(0);
+    let failed = AtomicUsize::new(problems.len());
+    sink.progress(BulkProgress {
+        sent: 0,
+        failed: problems.len() as u32,
+        total,
+    });
+    let chunks: Vec<_> = valid.chunks(10).collect();
+    let results: Vec<Result<Vec<LineProblem>, CoreError>> = stream::iter(chunks)
+        .map(|chunk| {
+            let sent = &sent;
+            let failed = &failed;
+            async move {
+                if sink.cancelled() {
+                    return Ok(vec![]);
+                }
+                let mut lines: HashMap<String, u32> = HashMap::new();
+                let mut entries = Vec::with_capacity(chunk.len());
+                let mut local = Vec::new();
+                for (i, (line, m, attrs)) in chunk.iter().enumerate() {
+                    match entry(i, m, attrs) {
+                        Ok(e) => {
+                            lines.insert(i.to_string(), *line);
+                            entries.push(e);
+                        }
+                        Err(reason) => local.push(LineProblem {
+                            line: *line,
+                            reason,
+                        }),
+                    }
+                }
+                let answer = client
+                    .sdk
+                    .send_message_batch()
+                    .queue_url(url)
+                    .set_entries(Some(entries))
+                    .send()
+                    .await;
+                let r = match answer {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let err = CoreError::from_sdk(e, &client.target);
+                        if !matches!(
+                            err.kind(),
+                            crate::ErrorKind::Service | crate::ErrorKind::Validation
+                        ) {
+                            return Err(err);
+                        }
+                        // The whole batch was refused (some servers do that for one bad entry):
+                        // send its messages one by one so each gets its own outcome.
+                        let mut ok = 0;
+                        for (line, m, _) in chunk
+                            .iter()
+                            .filter(|(l, _, _)| lines.values().any(|x| x == l))
+                        {
+                            match crate::messages::send_message(client, url, m).await {
+                                Ok(_) => ok += 1,
+                                Err(e) => local.push(LineProblem {
+                                    line: *line,
+                                    reason: e.to_string(),
+                                }),
+                            }
+                        }
+                        let s = sent.fetch_add(ok, Ordering::SeqCst) + ok;
+                        let f = failed.fetch_add(local.len(), Ordering::SeqCst) + local.len();
+                        sink.progress(BulkProgress {
+                            sent: s as u32,
+                            failed: f as u32,
+                            total,
+                        });
+                        return Ok(local);
+                    }
+                };
+                let ok: Vec<&str> = r.successful().iter().map(|s| s.id()).collect();
+                for f in r.failed() {
+                    local.push(LineProblem {
+                        line: lines.get(f.id()).copied().unwrap_or(0),
+                        reason: format!("{} ({})", f.message().unwrap_or("refused"), f.code()),
+                    });
+                }
+                // An entry in neither list is reported, never silently dropped.
+                for (id, line) in &lines {
+                    if !ok.contains(&id.as_str()) && !r.failed().iter().any(|f| f.id() == id) {
+                        local.push(LineProblem {
+                            line: *line,
+                            reason: "SQS did not answer for this entry".into(),
+                        });
+                    }
+                }
+                let s = sent.fetch_add(ok.len(), Ordering::SeqCst) + ok.len();
+                let f = failed.fetch_add(local.len(), Ordering::SeqCst) + local.len();
+                sink.progress(BulkProgress {
+                    sent: s as u32,
+                    failed: f as u32,
+                    total,
+                });
+                Ok(local)
+            }
+        })
+        .buffer_unordered(concurrency.clamp(1, 16))
+        .collect()
+        .await;
+    for r in results {
+        problems.extend(r?);
+    }
+    problems.sort_by_key(|p| p.line);
+    Ok(BulkReport {
+        sent: sent.load(Ordering::SeqCst) as u32,
+        failed: problems,
+        cancelled: sink.cancelled(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_attribute_shapes_and_bad_lines_by_number() {
+        let text = concat!(
+            r#"{"body": "a", "attributes": [{"name": "k", "data_type": "String", "value": "v"}]}"#,
+            "\n\n",
+            r#"{"body": "b", "attributes": {"n": {"DataType": "Number", "StringValue": "1"}}}"#,
+            "\n",
+            "not json\n",
+            r#"{"nobody": 1}"#,
+            "\n"
+        );
+        let (ok, bad) = parse_json_lines(text);
+        assert_eq!(ok.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(ok[1].1.attributes[0].data_type, "Number");
+        assert_eq!(bad.iter().map(|p| p.line).collect::<Vec<_>>(), [4, 5]);
+        assert!(bad[0].reason.starts_with("not JSON"));
+        assert!(bad[1].reason.contains("body"));
+    }
+}

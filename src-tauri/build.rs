@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "stop_poll",
     "delete_messages",
     "change_visibility",
+    "bulk_send",
 ];
 
 fn main() {

@@ -48,6 +48,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::messages::stop_poll,
             commands::messages::delete_messages,
             commands::messages::change_visibility,
+            commands::messages::bulk_send,
         ])
 }
 

@@ -596,6 +596,45 @@ async fn messages_scenario(c: &Client) -> Result<()> {
         left.messages().is_empty(),
         "the message is still in the queue"
     );
+
+    // Import a JSON Lines file: 25 lines, 2 of them (9 and 18) not messages; exactly 23 arrive.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("import.jsonl");
+    let mut text = String::new();
+    for i in 1..=25 {
+        if i % 9 == 0 {
+            text.push_str("not json\n");
+        } else {
+            text.push_str(&format!("{{\"body\": \"imported {i}\"}}\n"));
+        }
+    }
+    std::fs::write(&path, text)?;
+    let input = css(c, "#msg-import").await?;
+    bounded(
+        "choosing the file",
+        input.send_keys(path.to_str().unwrap_or_default()),
+    )
+    .await?;
+    let report = text_contains(c, "#import-report", "23 sent").await?;
+    assert!(
+        report.contains("2 not sent") && report.contains("line 9") && report.contains("line 18"),
+        "{report}"
+    );
+    screenshot("e2e-import.png");
+    let counts = sdk
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await?;
+    let available = counts
+        .attributes()
+        .and_then(|a| a.values().next().cloned())
+        .unwrap_or_default();
+    assert_eq!(
+        available, "23",
+        "the queue holds what the report says was sent"
+    );
     Ok(())
 }
 

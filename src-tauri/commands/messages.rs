@@ -1,10 +1,11 @@
 //! Commands for messages: send, poll (streamed to the UI in batches over a channel, stoppable),
-//! delete and change visibility.
+//! delete, change visibility, and bulk send from a JSON Lines text the user picked.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use sqs_core::bulk::{self, BulkProgress, BulkReport, BulkSink};
 use sqs_core::messages::{
     self, EntryOutcome, MessageHandle, OutgoingMessage, PollSettings, PollSink, ReceivedMessage,
     SentMessage,
@@ -15,9 +16,37 @@ use tauri::State;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-/// Stop flags of the polls that are running, by the id the UI gave them.
+/// Stop flags of the long jobs (polls, bulk sends) that are running, by the id the UI gave them.
 #[derive(Default)]
 pub struct Polls(Mutex<HashMap<String, Arc<AtomicBool>>>);
+
+impl Polls {
+    fn start(&self, id: &str) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_string(), flag.clone());
+        flag
+    }
+    fn finish(&self, id: &str) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+    }
+}
+
+struct ProgressSink {
+    channel: Channel<BulkProgress>,
+    stop: Arc<AtomicBool>,
+}
+
+impl BulkSink for ProgressSink {
+    fn progress(&self, p: BulkProgress) {
+        let _ = self.channel.send(p);
+    }
+    fn cancelled(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
 
 struct ChannelSink {
     channel: Channel<Vec<ReceivedMessage>>,
@@ -113,4 +142,27 @@ pub async fn change_visibility(
 ) -> CommandResult<Vec<EntryOutcome>> {
     let client = state.client(&connection_id).await?;
     Ok(messages::change_visibility(&client, &url, &handles, visibility_s).await?)
+}
+
+/// Sends every message of a JSON Lines text (read by the UI from a file the user picked), with
+/// progress; `stop_poll(job_id)` stops it.
+#[tauri::command]
+pub async fn bulk_send(
+    state: State<'_, AppState>,
+    polls: State<'_, Polls>,
+    connection_id: String,
+    url: String,
+    job_id: String,
+    text: String,
+    on_progress: Channel<BulkProgress>,
+) -> CommandResult<BulkReport> {
+    let client = state.client(&connection_id).await?;
+    let (msgs, problems) = bulk::parse_json_lines(&text);
+    let sink = ProgressSink {
+        channel: on_progress,
+        stop: polls.start(&job_id),
+    };
+    let result = bulk::send_all(&client, &url, msgs, problems, 8, &sink).await;
+    polls.finish(&job_id);
+    Ok(result?)
 }

@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_sdk_sqs::primitives::Blob;
 use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
-use futures::stream::{self, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
@@ -151,6 +150,109 @@ fn entry(
     e.build().map_err(|e| e.to_string())
 }
 
+type Checked = (u32, OutgoingMessage, Vec<sqs_rules::MessageAttr>);
+
+/// Shared counters of one bulk send.
+struct Tally<'a> {
+    sent: AtomicUsize,
+    failed: AtomicUsize,
+    total: u32,
+    sink: &'a dyn BulkSink,
+}
+
+impl Tally<'_> {
+    fn add(&self, sent: usize, failed: usize) {
+        let s = self.sent.fetch_add(sent, Ordering::SeqCst) + sent;
+        let f = self.failed.fetch_add(failed, Ordering::SeqCst) + failed;
+        self.sink.progress(BulkProgress {
+            sent: s as u32,
+            failed: f as u32,
+            total: self.total,
+        });
+    }
+}
+
+/// Sends one chunk of up to 10 with SendMessageBatch; returns the lines that failed.
+async fn send_chunk(
+    client: &SqsClient,
+    url: &str,
+    chunk: &[Checked],
+    tally: &Tally<'_>,
+) -> Result<Vec<LineProblem>, CoreError> {
+    if tally.sink.cancelled() {
+        return Ok(vec![]);
+    }
+    let mut lines: HashMap<String, u32> = HashMap::new();
+    let mut entries = Vec::with_capacity(chunk.len());
+    let mut local = Vec::new();
+    for (i, (line, m, attrs)) in chunk.iter().enumerate() {
+        match entry(i, m, attrs) {
+            Ok(e) => {
+                lines.insert(i.to_string(), *line);
+                entries.push(e);
+            }
+            Err(reason) => local.push(LineProblem {
+                line: *line,
+                reason,
+            }),
+        }
+    }
+    let answer = client
+        .sdk
+        .send_message_batch()
+        .queue_url(url)
+        .set_entries(Some(entries))
+        .send()
+        .await;
+    let r = match answer {
+        Ok(r) => r,
+        Err(e) => {
+            let err = CoreError::from_sdk(e, &client.target);
+            if !matches!(
+                err.kind(),
+                crate::ErrorKind::Service | crate::ErrorKind::Validation
+            ) {
+                return Err(err);
+            }
+            // The whole batch was refused (some servers do that for one bad entry): send its
+            // messages one by one so each gets its own outcome.
+            let mut ok = 0;
+            for (line, m, _) in chunk
+                .iter()
+                .filter(|(l, _, _)| lines.values().any(|x| x == l))
+            {
+                match crate::messages::send_message(client, url, m).await {
+                    Ok(_) => ok += 1,
+                    Err(e) => local.push(LineProblem {
+                        line: *line,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+            tally.add(ok, local.len());
+            return Ok(local);
+        }
+    };
+    let ok: Vec<&str> = r.successful().iter().map(|s| s.id()).collect();
+    for f in r.failed() {
+        local.push(LineProblem {
+            line: lines.get(f.id()).copied().unwrap_or(0),
+            reason: format!("{} ({})", f.message().unwrap_or("refused"), f.code()),
+        });
+    }
+    // An entry in neither list is reported, never silently dropped.
+    for (id, line) in &lines {
+        if !ok.contains(&id.as_str()) && !r.failed().iter().any(|f| f.id() == id) {
+            local.push(LineProblem {
+                line: *line,
+                reason: "SQS did not answer for this entry".into(),
+            });
+        }
+    }
+    tally.add(ok.len(), local.len());
+    Ok(local)
+}
+
 /// Sends every message (checked first with SQS's rules) in batches of 10, `concurrency`
 /// batches at a time, reporting progress after each batch.
 pub async fn send_all(
@@ -163,7 +265,7 @@ pub async fn send_all(
 ) -> Result<BulkReport, CoreError> {
     let fifo = url.ends_with(".fifo");
     let total = (messages.len() + problems.len()) as u32;
-    let mut valid = Vec::with_capacity(messages.len());
+    let mut valid: Vec<Checked> = Vec::with_capacity(messages.len());
     for (line, m) in messages {
         match m.validate(fifo) {
             Ok(attrs) => valid.push((line, m, attrs)),
@@ -173,114 +275,28 @@ pub async fn send_all(
             }),
         }
     }
-    let sent = AtomicUsize::new(0);
-    let failed = AtomicUsize::new(problems.len());
-    sink.progress(BulkProgress {
-        sent: 0,
-        failed: problems.len() as u32,
+    let tally = Tally {
+        sent: AtomicUsize::new(0),
+        failed: AtomicUsize::new(0),
         total,
-    });
-    let chunks: Vec<_> = valid.chunks(10).collect();
-    let results: Vec<Result<Vec<LineProblem>, CoreError>> = stream::iter(chunks)
-        .map(|chunk| {
-            let sent = &sent;
-            let failed = &failed;
-            async move {
-                if sink.cancelled() {
-                    return Ok(vec![]);
-                }
-                let mut lines: HashMap<String, u32> = HashMap::new();
-                let mut entries = Vec::with_capacity(chunk.len());
-                let mut local = Vec::new();
-                for (i, (line, m, attrs)) in chunk.iter().enumerate() {
-                    match entry(i, m, attrs) {
-                        Ok(e) => {
-                            lines.insert(i.to_string(), *line);
-                            entries.push(e);
-                        }
-                        Err(reason) => local.push(LineProblem {
-                            line: *line,
-                            reason,
-                        }),
-                    }
-                }
-                let answer = client
-                    .sdk
-                    .send_message_batch()
-                    .queue_url(url)
-                    .set_entries(Some(entries))
-                    .send()
-                    .await;
-                let r = match answer {
-                    Ok(r) => r,
-                    Err(e) => {
-                        let err = CoreError::from_sdk(e, &client.target);
-                        if !matches!(
-                            err.kind(),
-                            crate::ErrorKind::Service | crate::ErrorKind::Validation
-                        ) {
-                            return Err(err);
-                        }
-                        // The whole batch was refused (some servers do that for one bad entry):
-                        // send its messages one by one so each gets its own outcome.
-                        let mut ok = 0;
-                        for (line, m, _) in chunk
-                            .iter()
-                            .filter(|(l, _, _)| lines.values().any(|x| x == l))
-                        {
-                            match crate::messages::send_message(client, url, m).await {
-                                Ok(_) => ok += 1,
-                                Err(e) => local.push(LineProblem {
-                                    line: *line,
-                                    reason: e.to_string(),
-                                }),
-                            }
-                        }
-                        let s = sent.fetch_add(ok, Ordering::SeqCst) + ok;
-                        let f = failed.fetch_add(local.len(), Ordering::SeqCst) + local.len();
-                        sink.progress(BulkProgress {
-                            sent: s as u32,
-                            failed: f as u32,
-                            total,
-                        });
-                        return Ok(local);
-                    }
-                };
-                let ok: Vec<&str> = r.successful().iter().map(|s| s.id()).collect();
-                for f in r.failed() {
-                    local.push(LineProblem {
-                        line: lines.get(f.id()).copied().unwrap_or(0),
-                        reason: format!("{} ({})", f.message().unwrap_or("refused"), f.code()),
-                    });
-                }
-                // An entry in neither list is reported, never silently dropped.
-                for (id, line) in &lines {
-                    if !ok.contains(&id.as_str()) && !r.failed().iter().any(|f| f.id() == id) {
-                        local.push(LineProblem {
-                            line: *line,
-                            reason: "SQS did not answer for this entry".into(),
-                        });
-                    }
-                }
-                let s = sent.fetch_add(ok.len(), Ordering::SeqCst) + ok.len();
-                let f = failed.fetch_add(local.len(), Ordering::SeqCst) + local.len();
-                sink.progress(BulkProgress {
-                    sent: s as u32,
-                    failed: f as u32,
-                    total,
-                });
-                Ok(local)
-            }
-        })
-        .buffer_unordered(concurrency.clamp(1, 16))
-        .collect()
-        .await;
-    for r in results {
-        problems.extend(r?);
+        sink,
+    };
+    tally.add(0, problems.len());
+    let chunks: Vec<&[Checked]> = valid.chunks(10).collect();
+    for wave in chunks.chunks(concurrency.clamp(1, 16)) {
+        if sink.cancelled() {
+            break;
+        }
+        let results =
+            futures::future::join_all(wave.iter().map(|c| send_chunk(client, url, c, &tally)))
+                .await;
+        for r in results {
+            problems.extend(r?);
+        }
     }
     problems.sort_by_key(|p| p.line);
     Ok(BulkReport {
-        sent: sent.load(Ordering::SeqCst) as u32,
+        sent: tally.sent.load(Ordering::SeqCst) as u32,
         failed: problems,
         cancelled: sink.cancelled(),
     })

@@ -21,6 +21,8 @@ import type { OutgoingMessage } from './bindings/OutgoingMessage';
 import type { PollSettings } from './bindings/PollSettings';
 import type { ReceivedMessage } from './bindings/ReceivedMessage';
 import type { SentMessage } from './bindings/SentMessage';
+import type { BulkProgress } from './bindings/BulkProgress';
+import type { BulkReport } from './bindings/BulkReport';
 import type { SandboxStatus } from './bindings/SandboxStatus';
 
 export type {
@@ -45,6 +47,8 @@ export type {
   PollSettings,
   ReceivedMessage,
   SentMessage,
+  BulkProgress,
+  BulkReport,
 };
 export type { AttributeValue } from './bindings/AttributeValue';
 export type { PollMode } from './bindings/PollMode';
@@ -125,7 +129,14 @@ export const api = {
     channel.onmessage = onBatch;
     return call<number>('poll_messages', { connectionId, url, pollId, settings, onBatch: channel });
   },
+  /** Stops a running poll or bulk send. */
   stopPoll: (pollId: string) => call<null>('stop_poll', { pollId }),
+  /** Sends every line of a JSON Lines text; `onProgress` gets counts after each batch. */
+  bulkSend: (connectionId: string, url: string, jobId: string, text: string, onProgress: (p: BulkProgress) => void) => {
+    const channel = new Channel<BulkProgress>();
+    channel.onmessage = onProgress;
+    return call<BulkReport>('bulk_send', { connectionId, url, jobId, text, onProgress: channel });
+  },
   deleteMessages: (connectionId: string, url: string, handles: MessageHandle[]) =>
     call<EntryOutcome[]>('delete_messages', { connectionId, url, handles }),
   changeVisibility: (connectionId: string, url: string, handles: MessageHandle[], visibilityS: number) =>

@@ -116,3 +116,17 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
         }
     }
 }
+
+/// A keyless client for a local SQS-compatible endpoint (the sandbox, moto in tests).
+pub async fn connect_local(url: &str) -> Result<SqsClient, CoreError> {
+    let conn = Connection {
+        id: "local".into(),
+        name: url.into(),
+        settings: ConnectionSettings::Endpoint {
+            url: url.into(),
+            region: "us-east-1".into(),
+            access_key_id: None,
+        },
+    };
+    connect(&conn, None).await
+}

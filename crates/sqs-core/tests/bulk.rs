@@ -5,22 +5,8 @@ use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 use sqs_core::bulk::{parse_json_lines, send_all, BulkProgress, BulkSink};
-use sqs_core::client::{connect, SqsClient};
-use sqs_core::connection::{Connection, ConnectionSettings};
+use sqs_core::client::SqsClient;
 use test_support::Moto;
-
-async fn client_for(url: &str) -> SqsClient {
-    let conn = Connection {
-        id: "t".into(),
-        name: "t".into(),
-        settings: ConnectionSettings::Endpoint {
-            url: url.into(),
-            region: "us-east-1".into(),
-            access_key_id: None,
-        },
-    };
-    connect(&conn, None).await.unwrap()
-}
 
 #[derive(Default)]
 struct Progress(Mutex<Vec<BulkProgress>>);
@@ -108,7 +94,7 @@ async fn ten_thousand_lines_on_the_sandbox() {
     let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
         .await
         .unwrap();
-    scenario("sandbox", &client_for(&running.url).await, 10_000).await;
+    scenario("sandbox", &connect_local_ok(&running.url).await, 10_000).await;
     running.stop().await;
 }
 
@@ -116,5 +102,9 @@ async fn ten_thousand_lines_on_the_sandbox() {
 async fn a_few_hundred_lines_on_moto() {
     // moto is slow with big queues; the same mix, smaller.
     let moto = Moto::start();
-    scenario("moto", &client_for(&moto.endpoint()).await, 300).await;
+    scenario("moto", &connect_local_ok(&moto.endpoint()).await, 300).await;
+}
+
+async fn connect_local_ok(url: &str) -> SqsClient {
+    sqs_core::client::connect_local(url).await.expect("client")
 }

@@ -5,26 +5,12 @@
 use std::sync::Mutex;
 
 use base64::Engine;
-use sqs_core::client::{connect, SqsClient};
-use sqs_core::connection::{Connection, ConnectionSettings};
+use sqs_core::client::SqsClient;
 use sqs_core::messages::{
     delete_messages, poll, send_message, AttributeValue, MessageHandle, OutgoingMessage, PollMode,
     PollSettings, PollSink, ReceivedMessage,
 };
 use test_support::Moto;
-
-async fn client_for(url: &str) -> SqsClient {
-    let conn = Connection {
-        id: "t".into(),
-        name: "t".into(),
-        settings: ConnectionSettings::Endpoint {
-            url: url.into(),
-            region: "us-east-1".into(),
-            access_key_id: None,
-        },
-    };
-    connect(&conn, None).await.unwrap()
-}
 
 #[derive(Default)]
 struct Collect(Mutex<Vec<ReceivedMessage>>);
@@ -173,12 +159,16 @@ async fn messages_on_the_sandbox() {
     let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
         .await
         .unwrap();
-    scenario("sandbox", &client_for(&running.url).await).await;
+    scenario("sandbox", &connect_local_ok(&running.url).await).await;
     running.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_on_moto() {
     let moto = Moto::start();
-    scenario("moto", &client_for(&moto.endpoint()).await).await;
+    scenario("moto", &connect_local_ok(&moto.endpoint()).await).await;
+}
+
+async fn connect_local_ok(url: &str) -> SqsClient {
+    sqs_core::client::connect_local(url).await.expect("client")
 }

@@ -1,29 +1,10 @@
 //! The core's queue listing and counts against moto, an SQS server nobody here wrote.
 
 use futures::stream::{self, StreamExt};
-use sqs_core::client::{connect, SqsClient};
-use sqs_core::connection::{Connection, ConnectionSettings};
+use sqs_core::client::SqsClient;
 use sqs_core::queues::{list_queues, probe, queue_stats};
 use sqs_core::ErrorKind;
 use test_support::Moto;
-
-fn endpoint_connection(url: &str) -> Connection {
-    Connection {
-        id: "t".into(),
-        name: "moto".into(),
-        settings: ConnectionSettings::Endpoint {
-            url: url.into(),
-            region: "us-east-1".into(),
-            access_key_id: None,
-        },
-    }
-}
-
-async fn client_for(url: &str) -> SqsClient {
-    connect(&endpoint_connection(url), None)
-        .await
-        .expect("client")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_every_queue_past_the_first_page_of_1000() {
@@ -51,7 +32,7 @@ async fn lists_every_queue_past_the_first_page_of_1000() {
         .await
         .unwrap();
 
-    let client = client_for(&moto.endpoint()).await;
+    let client = connect_local_ok(&moto.endpoint()).await;
     let all = list_queues(&client, None).await.expect("list");
     assert_eq!(all.len(), 1006, "every queue, not just the first 1,000");
     let listed: Vec<_> = all
@@ -85,7 +66,7 @@ async fn lists_every_queue_past_the_first_page_of_1000() {
 async fn counts_follow_messages_and_a_missing_queue_fails_alone() {
     let moto = Moto::start();
     let sdk = moto.sdk();
-    let client = client_for(&moto.endpoint()).await;
+    let client = connect_local_ok(&moto.endpoint()).await;
     assert!(
         !probe(&client).await.unwrap(),
         "a fresh server has no queues"
@@ -144,7 +125,7 @@ async fn counts_follow_messages_and_a_missing_queue_fails_alone() {
 async fn a_dead_endpoint_is_a_network_error_that_says_what_to_do() {
     let port = test_support::free_port();
     let url = format!("http://127.0.0.1:{port}");
-    let client = client_for(&url).await;
+    let client = connect_local_ok(&url).await;
     let started = std::time::Instant::now();
     let err = list_queues(&client, None).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Network, "{err}");
@@ -174,8 +155,12 @@ async fn a_url_that_is_not_sqs_is_reported_as_such() {
             let _ = write!(s, "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
         }
     });
-    let client = client_for(&format!("http://127.0.0.1:{port}")).await;
+    let client = connect_local_ok(&format!("http://127.0.0.1:{port}")).await;
     let err = list_queues(&client, None).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Network, "{err}");
     assert!(err.to_string().contains("not like SQS"), "{err}");
+}
+
+async fn connect_local_ok(url: &str) -> SqsClient {
+    sqs_core::client::connect_local(url).await.expect("client")
 }

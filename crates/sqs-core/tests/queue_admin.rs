@@ -1,26 +1,12 @@
 //! Queue management through the core, against the sandbox and moto: create with every
 //! attribute and read back equal, a new DLQ wired in, edit, tags, purge, delete.
 
-use sqs_core::client::{connect, SqsClient};
-use sqs_core::connection::{Connection, ConnectionSettings};
+use sqs_core::client::SqsClient;
 use sqs_core::queue_admin::{
     create_queue, delete_queue, purge_queue, queue_details, update_queue, DeadLetter, Encryption,
     QueueSpec, RedriveAllow, Tag,
 };
 use test_support::Moto;
-
-async fn client_for(url: &str) -> SqsClient {
-    let conn = Connection {
-        id: "t".into(),
-        name: "t".into(),
-        settings: ConnectionSettings::Endpoint {
-            url: url.into(),
-            region: "us-east-1".into(),
-            access_key_id: None,
-        },
-    };
-    connect(&conn, None).await.unwrap()
-}
 
 fn full_spec(name: &str, fifo: bool) -> QueueSpec {
     QueueSpec {
@@ -168,12 +154,16 @@ async fn manage_queues_on_the_sandbox() {
     let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
         .await
         .unwrap();
-    scenario("sandbox", &client_for(&running.url).await, true).await;
+    scenario("sandbox", &connect_local_ok(&running.url).await, true).await;
     running.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn manage_queues_on_moto() {
     let moto = Moto::start();
-    scenario("moto", &client_for(&moto.endpoint()).await, false).await;
+    scenario("moto", &connect_local_ok(&moto.endpoint()).await, false).await;
+}
+
+async fn connect_local_ok(url: &str) -> SqsClient {
+    sqs_core::client::connect_local(url).await.expect("client")
 }

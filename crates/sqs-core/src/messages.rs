@@ -417,24 +417,49 @@ fn outcomes(
         .collect()
 }
 
+/// Runs a batch action on chunks of 10; `send` gets the entries' (id, handle) and returns the
+/// ids that succeeded and (id, reason) for those that failed.
+async fn in_batches<F, Fut>(
+    handles: &[MessageHandle],
+    send: F,
+) -> Result<Vec<EntryOutcome>, CoreError>
+where
+    F: Fn(Vec<(String, String)>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<String>, Vec<(String, String)>), CoreError>>,
+{
+    let mut out = Vec::with_capacity(handles.len());
+    for chunk in handles.chunks(10) {
+        let entries = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (i.to_string(), h.receipt_handle.clone()))
+            .collect();
+        let (ok, failed) = send(entries).await?;
+        out.extend(outcomes(chunk, ok, failed));
+    }
+    Ok(out)
+}
+
+fn failure_reason(message: Option<&str>, code: &str) -> String {
+    format!("{} ({code})", message.unwrap_or("failed"))
+}
+
 /// Deletes messages in batches of 10; each gets an outcome (a failed one keeps its reason).
 pub async fn delete_messages(
     client: &SqsClient,
     url: &str,
     handles: &[MessageHandle],
 ) -> Result<Vec<EntryOutcome>, CoreError> {
-    let mut out = Vec::with_capacity(handles.len());
-    for chunk in handles.chunks(10) {
-        let entries: Vec<_> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
+    in_batches(handles, |entries| async move {
+        let entries = entries
+            .into_iter()
+            .map(|(id, h)| {
                 DeleteMessageBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .receipt_handle(&h.receipt_handle)
+                    .id(id)
+                    .receipt_handle(h)
                     .build()
             })
-            .collect::<Result<_, _>>()
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| CoreError::Internal(e.to_string()))?;
         let r = client
             .sdk
@@ -444,21 +469,15 @@ pub async fn delete_messages(
             .send()
             .await
             .map_err(|e| CoreError::from_sdk(e, &client.target))?;
-        out.extend(outcomes(
-            chunk,
+        Ok((
             r.successful().iter().map(|s| s.id().to_string()).collect(),
             r.failed()
                 .iter()
-                .map(|f| {
-                    (
-                        f.id().to_string(),
-                        format!("{} ({})", f.message().unwrap_or("failed"), f.code()),
-                    )
-                })
+                .map(|f| (f.id().to_string(), failure_reason(f.message(), f.code())))
                 .collect(),
-        ));
-    }
-    Ok(out)
+        ))
+    })
+    .await
 }
 
 /// Changes the visibility timeout of messages in batches of 10 (0 releases them at once).
@@ -474,19 +493,17 @@ pub async fn change_visibility(
             "The visibility timeout is 0 s to 12 hours.",
         ));
     }
-    let mut out = Vec::with_capacity(handles.len());
-    for chunk in handles.chunks(10) {
-        let entries: Vec<_> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
+    in_batches(handles, |entries| async move {
+        let entries = entries
+            .into_iter()
+            .map(|(id, h)| {
                 ChangeMessageVisibilityBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .receipt_handle(&h.receipt_handle)
+                    .id(id)
+                    .receipt_handle(h)
                     .visibility_timeout(visibility_s as i32)
                     .build()
             })
-            .collect::<Result<_, _>>()
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| CoreError::Internal(e.to_string()))?;
         let r = client
             .sdk
@@ -496,21 +513,15 @@ pub async fn change_visibility(
             .send()
             .await
             .map_err(|e| CoreError::from_sdk(e, &client.target))?;
-        out.extend(outcomes(
-            chunk,
+        Ok((
             r.successful().iter().map(|s| s.id().to_string()).collect(),
             r.failed()
                 .iter()
-                .map(|f| {
-                    (
-                        f.id().to_string(),
-                        format!("{} ({})", f.message().unwrap_or("failed"), f.code()),
-                    )
-                })
+                .map(|f| (f.id().to_string(), failure_reason(f.message(), f.code())))
                 .collect(),
-        ));
-    }
-    Ok(out)
+        ))
+    })
+    .await
 }
 
 #[cfg(test)]

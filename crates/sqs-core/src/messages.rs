@@ -417,7 +417,10 @@ fn outcomes(
         .collect()
 }
 
-/// Runs a batch action on chunks of 10; `send` gets the entries' (id, handle) and returns the
+/// How many batch requests a delete or visibility change sends at once.
+const BATCH_CONCURRENCY: usize = 8;
+
+/// Runs a batch action on chunks of 10, a few at a time; `send` gets the entries' (id, handle) and returns the
 /// ids that succeeded and (id, reason) for those that failed.
 async fn in_batches<F, Fut>(
     handles: &[MessageHandle],
@@ -427,15 +430,30 @@ where
     F: Fn(Vec<(String, String)>) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<String>, Vec<(String, String)>), CoreError>>,
 {
+    let chunks: Vec<&[MessageHandle]> = handles.chunks(10).collect();
     let mut out = Vec::with_capacity(handles.len());
-    for chunk in handles.chunks(10) {
-        let entries = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (i.to_string(), h.receipt_handle.clone()))
-            .collect();
-        let (ok, failed) = send(entries).await?;
-        out.extend(outcomes(chunk, ok, failed));
+    // A few batches at a time: each is one request, so concurrency is what makes 10,000 quick.
+    for wave in chunks.chunks(BATCH_CONCURRENCY) {
+        let answers = futures::future::join_all(wave.iter().map(|chunk| {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (i.to_string(), h.receipt_handle.clone()))
+                .collect();
+            send(entries)
+        }))
+        .await;
+        for (chunk, answer) in wave.iter().zip(answers) {
+            match answer {
+                Ok((ok, failed)) => out.extend(outcomes(chunk, ok, failed)),
+                // The whole request failed: every entry of it says so; the others keep theirs.
+                Err(e) => out.extend(chunk.iter().map(|h| EntryOutcome {
+                    message_id: h.message_id.clone(),
+                    ok: false,
+                    error: Some(e.to_string()),
+                })),
+            }
+        }
     }
     Ok(out)
 }

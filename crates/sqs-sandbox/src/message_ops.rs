@@ -294,10 +294,17 @@ impl Sandbox {
             )));
         }
         let scan = if q.fifo { 1000 } else { max + 100 };
-        let mut stmt = conn.prepare(
+        // FIFO: strictly in send order (rowid). Standard queues promise only best-effort order:
+        // take the messages that became visible first, straight from the visibility index, so
+        // messages in flight are never scanned.
+        let sql = if q.fifo {
             "SELECT rowid, message_id, body, attrs, md5_body, trace_header, sent_at, receive_count, first_receive, group_id, dedup_id, seq, dlq_source
-             FROM messages INDEXED BY messages_in_order WHERE queue = ?1 AND visible_at <= ?2 ORDER BY rowid LIMIT ?3",
-        )?;
+             FROM messages INDEXED BY messages_in_order WHERE queue = ?1 AND visible_at <= ?2 ORDER BY rowid LIMIT ?3"
+        } else {
+            "SELECT rowid, message_id, body, attrs, md5_body, trace_header, sent_at, receive_count, first_receive, group_id, dedup_id, seq, dlq_source
+             FROM messages INDEXED BY messages_by_visibility WHERE queue = ?1 AND visible_at <= ?2 ORDER BY visible_at, rowid LIMIT ?3"
+        };
+        let mut stmt = conn.prepare(sql)?;
         let candidates: Vec<Row> = stmt
             .query_map(params![name, now, scan], |r| {
                 Ok(Row {

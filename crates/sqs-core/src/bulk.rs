@@ -234,10 +234,10 @@ async fn send_chunk(
         }
     };
     let ok: Vec<&str> = r.successful().iter().map(|s| s.id()).collect();
-    for f in r.failed() {
+    for (id, reason) in crate::messages::batch_failures(r.failed(), "refused") {
         local.push(LineProblem {
-            line: lines.get(f.id()).copied().unwrap_or(0),
-            reason: format!("{} ({})", f.message().unwrap_or("refused"), f.code()),
+            line: lines.get(&id).copied().unwrap_or(0),
+            reason,
         });
     }
     // An entry in neither list is reported, never silently dropped.

@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_sdk_sqs::primitives::Blob;
 use aws_sdk_sqs::types::{
-    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry,
-    MessageAttributeValue, MessageSystemAttributeName as Sys, MessageSystemAttributeNameForSends,
-    MessageSystemAttributeValue,
+    BatchResultErrorEntry, ChangeMessageVisibilityBatchRequestEntry,
+    DeleteMessageBatchRequestEntry, MessageAttributeValue, MessageSystemAttributeName as Sys,
+    MessageSystemAttributeNameForSends, MessageSystemAttributeValue,
 };
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -458,8 +458,20 @@ where
     Ok(out)
 }
 
-fn failure_reason(message: Option<&str>, code: &str) -> String {
-    format!("{} ({code})", message.unwrap_or("failed"))
+/// The failed entries of a batch answer as (id, "message (code)"); `fallback` when SQS sent no message.
+pub(crate) fn batch_failures(
+    failed: &[BatchResultErrorEntry],
+    fallback: &str,
+) -> Vec<(String, String)> {
+    failed
+        .iter()
+        .map(|f| {
+            (
+                f.id().to_string(),
+                format!("{} ({})", f.message().unwrap_or(fallback), f.code()),
+            )
+        })
+        .collect()
 }
 
 /// Deletes messages in batches of 10; each gets an outcome (a failed one keeps its reason).
@@ -489,10 +501,7 @@ pub async fn delete_messages(
             .map_err(|e| CoreError::from_sdk(e, &client.target))?;
         Ok((
             r.successful().iter().map(|s| s.id().to_string()).collect(),
-            r.failed()
-                .iter()
-                .map(|f| (f.id().to_string(), failure_reason(f.message(), f.code())))
-                .collect(),
+            batch_failures(r.failed(), "failed"),
         ))
     })
     .await
@@ -533,10 +542,7 @@ pub async fn change_visibility(
             .map_err(|e| CoreError::from_sdk(e, &client.target))?;
         Ok((
             r.successful().iter().map(|s| s.id().to_string()).collect(),
-            r.failed()
-                .iter()
-                .map(|f| (f.id().to_string(), failure_reason(f.message(), f.code())))
-                .collect(),
+            batch_failures(r.failed(), "failed"),
         ))
     })
     .await

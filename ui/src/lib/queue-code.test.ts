@@ -1,25 +1,9 @@
 // The "show as code" panel says exactly what the form will create.
 import { describe, expect, it } from 'vitest';
 import type { QueueSpec } from './api';
-import { attributesOf, boto3Call, cliCommand, fullName } from './queue-code';
+import { DEFAULT_SPEC, attributesOf, boto3Call, cliCommand, fullName } from './queue-code';
 
-const base: QueueSpec = {
-  name: 'orders',
-  fifo: false,
-  visibility_timeout_s: 30,
-  retention_s: 345600,
-  delay_s: 0,
-  max_message_bytes: 1048576,
-  receive_wait_s: 0,
-  encryption: { mode: 'sqs_managed' },
-  dead_letter: { mode: 'none' },
-  redrive_allow: { mode: 'allow_all' },
-  content_based_dedup: false,
-  dedup_per_group: false,
-  throughput_per_group: false,
-  policy: null,
-  tags: [],
-};
+const base: QueueSpec = { ...DEFAULT_SPEC, name: 'orders' };
 
 describe('queue code', () => {
   it('adds .fifo and the FIFO attributes', () => {

@@ -281,12 +281,7 @@ impl Sandbox {
         } else {
             Default::default()
         };
-        let in_flight: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM messages INDEXED BY messages_by_visibility
-             WHERE queue = ?1 AND visible_at > ?2 AND receipt IS NOT NULL",
-            params![name, now],
-            |r| r.get(0),
-        )?;
+        let in_flight = self.in_flight_bound(&conn, name, now, max)?;
         let limit = self.config.max_in_flight;
         if in_flight >= limit {
             return Err(SqsError::over_limit(format!(

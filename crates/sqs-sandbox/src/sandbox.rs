@@ -61,6 +61,9 @@ pub struct Sandbox {
     db: Mutex<Connection>,
     wakers: Mutex<HashMap<String, Arc<Notify>>>,
     base_url: Mutex<String>,
+    /// Per queue: an upper bound of its messages in flight and when it was last counted (ms),
+    /// so a receive does not count every in-flight row (see `in_flight_bound`).
+    in_flight: Mutex<HashMap<String, (i64, i64)>>,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -79,7 +82,38 @@ impl Sandbox {
             db: Mutex::new(db),
             wakers: Mutex::new(HashMap::new()),
             base_url: Mutex::new("http://127.0.0.1".into()),
+            in_flight: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// An upper bound of the messages in flight on `queue`, for the OverLimit check of a receive
+    /// that may take `taking` more. Counting in-flight rows costs a scan, so the exact count is
+    /// kept for up to a second and raised by what each receive may take; deletes only make the
+    /// bound looser, and a bound near the limit is counted again, so the check never lets a
+    /// queue past the limit.
+    pub fn in_flight_bound(
+        &self,
+        conn: &Connection,
+        queue: &str,
+        now: i64,
+        taking: i64,
+    ) -> rusqlite::Result<i64> {
+        let mut cache = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((bound, at)) = cache.get_mut(queue) {
+            if now - *at < 1000 && *bound + taking < self.config.max_in_flight {
+                let current = *bound;
+                *bound += taking;
+                return Ok(current);
+            }
+        }
+        let exact: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM messages INDEXED BY messages_by_visibility
+             WHERE queue = ?1 AND visible_at > ?2 AND receipt IS NOT NULL",
+            rusqlite::params![queue, now],
+            |r| r.get(0),
+        )?;
+        cache.insert(queue.to_string(), (exact + taking, now));
+        Ok(exact)
     }
 
     pub fn set_base_url(&self, url: String) {

@@ -8,12 +8,18 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
 
-/// The workspace root (two levels above this crate).
+/// The workspace root: the nearest folder holding `Cargo.lock` above the package under test
+/// (read at run time, so a test binary built from another checkout of the same target dir still
+/// finds this one).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    start
+        .ancestors()
+        .find(|d| d.join("Cargo.lock").is_file())
+        .expect("a Cargo.lock above the package under test")
+        .to_path_buf()
 }
 
 /// A program from the test venv that scripts/setup.sh makes (`$SQS_PILOT_CACHE/venv/bin`).

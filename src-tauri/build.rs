@@ -26,6 +26,9 @@ const COMMANDS: &[&str] = &[
     "delete_messages",
     "change_visibility",
     "bulk_send",
+    "preview_import",
+    "export_messages",
+    "recent_messages",
 ];
 
 fn main() {

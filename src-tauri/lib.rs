@@ -15,6 +15,7 @@ use tauri::{Manager, Runtime};
 /// Tauri's mock runtime.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let state = AppState::load()?;
             // A sandbox that cannot start is reported in the UI, not fatal.
@@ -23,6 +24,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             }
             app.manage(state);
             app.manage(commands::messages::Polls::default());
+            app.manage(sqs_core::recent::RecentStore::new(&sandbox::app_data_dir()));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -49,6 +51,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::messages::delete_messages,
             commands::messages::change_visibility,
             commands::messages::bulk_send,
+            commands::messages::preview_import,
+            commands::messages::export_messages,
+            commands::messages::recent_messages,
         ])
 }
 

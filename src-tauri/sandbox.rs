@@ -16,6 +16,11 @@ fn data_dir() -> Option<PathBuf> {
         .map(|p| p.data_dir().to_path_buf())
 }
 
+/// The app's data dir (the temp dir when there is no home to keep data in).
+pub fn app_data_dir() -> PathBuf {
+    data_dir().unwrap_or_else(|| std::env::temp_dir().join("sqs-pilot"))
+}
+
 /// Where the sandbox keeps its database.
 pub fn sandbox_dir() -> Result<PathBuf, String> {
     Ok(data_dir()

@@ -132,7 +132,7 @@ async fn text_of(c: &Client, sel: &str) -> Result<Option<String>> {
     let v = bounded(
         sel,
         c.execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+            "const e = document.querySelector(arguments[0]); return e ? (e.innerText || e.textContent) : null;",
             vec![serde_json::json!(sel)],
         ),
     )
@@ -567,6 +567,8 @@ async fn messages_scenario(c: &Client) -> Result<()> {
     }
     click(c, "#msg-send").await?;
     text_contains(c, "#msg-sent", "Sent: message id").await?;
+    // It is offered again under "Recent messages".
+    text_contains(c, "#msg-recent", r#"{"order": 7} (+3 attr.)"#).await?;
 
     // Peek it, open its details, see all three attributes.
     click(c, "#poll-start").await?;
@@ -581,6 +583,28 @@ async fn messages_scenario(c: &Client) -> Result<()> {
     }
     text_contains(c, "#msg-body-view", "\"order\": 7").await?;
     screenshot("e2e-message-details.png");
+
+    // Send a copy to another queue: body and attributes arrive there.
+    let copies = test_support::create_queue(&sdk, "e2e-copies").await;
+    click(c, "#msg-copy-to").await?;
+    click(c, r#"#copy-target option[value$="/e2e-copies"]"#).await?;
+    click(c, "#copy-send").await?;
+    text_contains(c, "#copy-done", "Sent to e2e-copies").await?;
+    click(
+        c,
+        r#"dialog[aria-label="Send a copy to a queue"] button[type="button"]"#,
+    )
+    .await?;
+    let copy = sdk
+        .receive_message()
+        .queue_url(&copies)
+        .message_attribute_names("All")
+        .wait_time_seconds(1)
+        .send()
+        .await?;
+    let m = copy.messages().first().expect("the copy arrived");
+    assert_eq!(m.body(), Some(r#"{"order": 7}"#));
+    assert_eq!(m.message_attributes().map(|a| a.len()), Some(3));
 
     // Delete it from the table; the queue is empty.
     click(c, "[data-message-id] input[type=checkbox]").await?;
@@ -597,15 +621,16 @@ async fn messages_scenario(c: &Client) -> Result<()> {
         "the message is still in the queue"
     );
 
-    // Import a JSON Lines file: 25 lines, 2 of them (9 and 18) not messages; exactly 23 arrive.
+    // Import a CSV file: a header and 25 rows, 2 of them (rows 9 and 18, lines 10 and 19) with
+    // a cell too many; the preview says so, and exactly 23 arrive.
     let dir = tempfile::tempdir()?;
-    let path = dir.path().join("import.jsonl");
-    let mut text = String::new();
+    let path = dir.path().join("import.csv");
+    let mut text = String::from("body,source\n");
     for i in 1..=25 {
         if i % 9 == 0 {
-            text.push_str("not json\n");
+            text.push_str("bad,row,extra\n");
         } else {
-            text.push_str(&format!("{{\"body\": \"imported {i}\"}}\n"));
+            text.push_str(&format!("imported {i},e2e\n"));
         }
     }
     std::fs::write(&path, text)?;
@@ -615,9 +640,15 @@ async fn messages_scenario(c: &Client) -> Result<()> {
         input.send_keys(path.to_str().unwrap_or_default()),
     )
     .await?;
+    let preview = text_contains(c, "#import-preview", "23 messages").await?;
+    assert!(
+        preview.contains("2 lines that will not be sent") && preview.contains("imported 1"),
+        "{preview}"
+    );
+    click(c, "#import-send").await?;
     let report = text_contains(c, "#import-report", "23 sent").await?;
     assert!(
-        report.contains("2 not sent") && report.contains("line 9") && report.contains("line 18"),
+        report.contains("2 not sent") && report.contains("line 10") && report.contains("line 19"),
         "{report}"
     );
     screenshot("e2e-import.png");

@@ -1,17 +1,22 @@
-//! Commands for messages: send, poll (streamed to the UI in batches over a channel, stoppable),
-//! delete, change visibility, and bulk send from a JSON Lines text the user picked.
+//! Commands for messages: send (remembered per queue), poll (streamed to the UI in batches over
+//! a channel, stoppable), delete, change visibility, bulk send from a file the user picked
+//! (JSON Lines or CSV, previewed first), and export to a file chosen in a save dialog.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sqs_core::bulk::{self, BulkProgress, BulkReport, BulkSink};
+use sqs_core::message_files::{self, ImportFormat, ImportPreview};
 use sqs_core::messages::{
     self, EntryOutcome, MessageHandle, OutgoingMessage, PollSettings, PollSink, ReceivedMessage,
     SentMessage,
 };
+use sqs_core::recent::{RecentMessage, RecentStore};
+use sqs_core::CoreError;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
 
 use crate::error::CommandResult;
 use crate::state::AppState;
@@ -68,12 +73,30 @@ impl PollSink for ChannelSink {
 #[tauri::command]
 pub async fn send_message(
     state: State<'_, AppState>,
+    recent: State<'_, RecentStore>,
     connection_id: String,
     url: String,
     message: OutgoingMessage,
 ) -> CommandResult<SentMessage> {
     let client = state.client(&connection_id).await?;
-    Ok(messages::send_message(&client, &url, &message).await?)
+    let sent = messages::send_message(&client, &url, &message).await?;
+    // The message is sent; failing to remember it is only logged.
+    if let Err(e) = recent.remember(
+        &url,
+        &message,
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
+    ) {
+        tracing::warn!("{e}");
+    }
+    Ok(sent)
+}
+
+/// The messages recently sent to a queue from the form, newest first.
+#[tauri::command]
+pub fn recent_messages(recent: State<'_, RecentStore>, url: String) -> Vec<RecentMessage> {
+    recent.list(&url)
 }
 
 /// Polls; each batch of received messages goes to `on_batch`. Returns how many were received.
@@ -144,8 +167,15 @@ pub async fn change_visibility(
     Ok(messages::change_visibility(&client, &url, &handles, visibility_s).await?)
 }
 
-/// Sends every message of a JSON Lines text (read by the UI from a file the user picked), with
-/// progress; `stop_poll(job_id)` stops it.
+/// What a file holds (messages found, problems, the first few), before anything is sent.
+#[tauri::command]
+pub fn preview_import(text: String, format: ImportFormat) -> ImportPreview {
+    message_files::preview(&text, format)
+}
+
+/// Sends every message of a file's text (read by the UI from a file the user picked), or only
+/// `only_lines` of it (retrying the failed ones), with progress; `stop_poll(job_id)` stops it.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 pub async fn bulk_send(
     state: State<'_, AppState>,
@@ -154,10 +184,16 @@ pub async fn bulk_send(
     url: String,
     job_id: String,
     text: String,
+    format: ImportFormat,
+    only_lines: Option<Vec<u32>>,
     on_progress: Channel<BulkProgress>,
 ) -> CommandResult<BulkReport> {
     let client = state.client(&connection_id).await?;
-    let (msgs, problems) = bulk::parse_json_lines(&text);
+    let mut parsed = message_files::parse(&text, format);
+    if let Some(lines) = only_lines {
+        parsed = message_files::only_lines(parsed, &lines);
+    }
+    let (msgs, problems) = parsed;
     let sink = ProgressSink {
         channel: on_progress,
         stop: polls.start(&job_id),
@@ -165,4 +201,33 @@ pub async fn bulk_send(
     let result = bulk::send_all(&client, &url, msgs, problems, 8, &sink).await;
     polls.finish(&job_id);
     Ok(result?)
+}
+
+/// Asks where to save, then writes the messages as JSON Lines there. Returns the path written,
+/// or None when the user cancelled the dialog. The webview never sees a file path it did not
+/// get from here.
+#[tauri::command]
+pub async fn export_messages<R: Runtime>(
+    app: AppHandle<R>,
+    messages: Vec<ReceivedMessage>,
+    suggested_name: String,
+) -> CommandResult<Option<String>> {
+    let chosen = app
+        .dialog()
+        .file()
+        .set_title("Export messages")
+        .set_file_name(&suggested_name)
+        .add_filter("JSON Lines", &["jsonl"])
+        .blocking_save_file();
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen
+        .into_path()
+        .map_err(|e| CoreError::File(format!("That location cannot be written to: {e}")))?;
+    let written = path.clone();
+    tokio::task::spawn_blocking(move || message_files::write_json_lines(&written, &messages))
+        .await
+        .map_err(|e| CoreError::Internal(e.to_string()))??;
+    Ok(Some(path.display().to_string()))
 }

@@ -1,4 +1,4 @@
-//! Bulk send (import): JSON Lines parsed with line-numbered errors, then sent with
+//! Bulk send (import): messages read from a file (`message_files.rs`) sent with
 //! SendMessageBatch and bounded concurrency, with progress and cancel. Every line ends up
 //! either sent or in the report with its reason; nothing is dropped silently.
 
@@ -8,21 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use aws_sdk_sqs::primitives::Blob;
 use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
 use serde::Serialize;
-use serde_json::Value;
 use ts_rs::TS;
 
 use crate::client::SqsClient;
-use crate::messages::{AttributeValue, OutgoingMessage};
+use crate::messages::OutgoingMessage;
 use crate::CoreError;
 
-/// A line that was not sent, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct LineProblem {
-    /// 1-based line number in the file.
-    pub line: u32,
-    pub reason: String,
-}
+pub use crate::message_files::LineProblem;
 
 /// Progress of a bulk send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -48,80 +40,6 @@ pub struct BulkReport {
 pub trait BulkSink: Send + Sync {
     fn progress(&self, p: BulkProgress);
     fn cancelled(&self) -> bool;
-}
-
-fn attributes_from(v: Option<&Value>) -> Result<Vec<AttributeValue>, String> {
-    match v {
-        None | Some(Value::Null) => Ok(vec![]),
-        // Our export format: [{"name", "data_type", "value"}].
-        Some(Value::Array(list)) => list
-            .iter()
-            .map(|a| {
-                serde_json::from_value::<AttributeValue>(a.clone())
-                    .map_err(|e| format!("bad attribute: {e}"))
-            })
-            .collect(),
-        // The SQS API shape: {"name": {"DataType": …, "StringValue" | "BinaryValue": …}}.
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(name, a)| {
-                let data_type = a
-                    .get("DataType")
-                    .and_then(Value::as_str)
-                    .ok_or(format!("attribute '{name}' has no DataType"))?;
-                let value = a
-                    .get("StringValue")
-                    .or_else(|| a.get("BinaryValue"))
-                    .and_then(Value::as_str)
-                    .ok_or(format!(
-                        "attribute '{name}' has no StringValue or BinaryValue"
-                    ))?;
-                Ok(AttributeValue {
-                    name: name.clone(),
-                    data_type: data_type.into(),
-                    value: value.into(),
-                })
-            })
-            .collect(),
-        Some(_) => Err("\"attributes\" must be a list or a map".into()),
-    }
-}
-
-/// Reads JSON Lines: each line `{"body": …, "attributes": …, "group_id"?, "dedup_id"?}` (blank
-/// lines skipped). Returns the messages with their line numbers and the lines that are not
-/// messages.
-pub fn parse_json_lines(text: &str) -> (Vec<(u32, OutgoingMessage)>, Vec<LineProblem>) {
-    let mut ok = Vec::new();
-    let mut bad = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i as u32 + 1;
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let parsed = serde_json::from_str::<Value>(raw)
-            .map_err(|e| format!("not JSON ({e})"))
-            .and_then(|v| {
-                let body = v
-                    .get("body")
-                    .and_then(Value::as_str)
-                    .ok_or("no \"body\" text")?
-                    .to_string();
-                let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-                Ok(OutgoingMessage {
-                    body,
-                    attributes: attributes_from(v.get("attributes"))?,
-                    delay_s: v.get("delay_s").and_then(Value::as_u64).map(|d| d as u32),
-                    group_id: s("group_id"),
-                    dedup_id: s("dedup_id"),
-                    trace_header: None,
-                })
-            });
-        match parsed {
-            Ok(m) => ok.push((line, m)),
-            Err(reason) => bad.push(LineProblem { line, reason }),
-        }
-    }
-    (ok, bad)
 }
 
 fn entry(
@@ -300,28 +218,4 @@ pub async fn send_all(
         failed: problems,
         cancelled: sink.cancelled(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn both_attribute_shapes_and_bad_lines_by_number() {
-        let text = concat!(
-            r#"{"body": "a", "attributes": [{"name": "k", "data_type": "String", "value": "v"}]}"#,
-            "\n\n",
-            r#"{"body": "b", "attributes": {"n": {"DataType": "Number", "StringValue": "1"}}}"#,
-            "\n",
-            "not json\n",
-            r#"{"nobody": 1}"#,
-            "\n"
-        );
-        let (ok, bad) = parse_json_lines(text);
-        assert_eq!(ok.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 3]);
-        assert_eq!(ok[1].1.attributes[0].data_type, "Number");
-        assert_eq!(bad.iter().map(|p| p.line).collect::<Vec<_>>(), [4, 5]);
-        assert!(bad[0].reason.starts_with("not JSON"));
-        assert!(bad[1].reason.contains("body"));
-    }
 }

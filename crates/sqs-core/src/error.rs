@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Keychain,
     /// The app's own configuration file could not be read or written.
     Config,
+    /// A file the user chose could not be read or written.
+    File,
     /// Any other error the service returned.
     Service,
     /// A bug or an unexpected state inside the app.
@@ -66,6 +68,8 @@ pub enum CoreError {
     Keychain(String),
     #[error("{0}")]
     Config(String),
+    #[error("{0}")]
+    File(String),
     #[error("{message}")]
     Service { code: String, message: String },
     #[error("{0}")]
@@ -91,6 +95,7 @@ impl CoreError {
             CoreError::Network(_) => ErrorKind::Network,
             CoreError::Keychain(_) => ErrorKind::Keychain,
             CoreError::Config(_) => ErrorKind::Config,
+            CoreError::File(_) => ErrorKind::File,
             CoreError::Service { .. } => ErrorKind::Service,
             CoreError::Internal(_) => ErrorKind::Internal,
         }

@@ -7,10 +7,12 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod mask;
+pub mod message_files;
 pub mod messages;
 pub mod profiles;
 pub mod queue_admin;
 pub mod queues;
+pub mod recent;
 pub mod regions;
 pub mod secrets;
 

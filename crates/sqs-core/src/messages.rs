@@ -29,7 +29,7 @@ pub struct AttributeValue {
 }
 
 /// A message to send.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct OutgoingMessage {
     pub body: String,
@@ -199,7 +199,7 @@ pub struct PollSettings {
 }
 
 /// A received message with everything SQS tells about it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ReceivedMessage {
     pub message_id: String,

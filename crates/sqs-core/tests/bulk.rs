@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use sqs_core::bulk::{parse_json_lines, send_all, BulkProgress, BulkSink};
+use sqs_core::bulk::{send_all, BulkProgress, BulkSink};
 use sqs_core::client::SqsClient;
+use sqs_core::message_files::parse_json_lines;
 use test_support::Moto;
 
 #[derive(Default)]

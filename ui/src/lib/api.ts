@@ -24,6 +24,9 @@ import type { SentMessage } from './bindings/SentMessage';
 import type { BulkProgress } from './bindings/BulkProgress';
 import type { BulkReport } from './bindings/BulkReport';
 import type { SandboxStatus } from './bindings/SandboxStatus';
+import type { ImportFormat } from './bindings/ImportFormat';
+import type { ImportPreview } from './bindings/ImportPreview';
+import type { RecentMessage } from './bindings/RecentMessage';
 
 export type {
   AppStatus,
@@ -49,7 +52,11 @@ export type {
   SentMessage,
   BulkProgress,
   BulkReport,
+  ImportFormat,
+  ImportPreview,
+  RecentMessage,
 };
+export type { LineProblem } from './bindings/LineProblem';
 export type { AttributeValue } from './bindings/AttributeValue';
 export type { PollMode } from './bindings/PollMode';
 export type { Tag } from './bindings/Tag';
@@ -131,12 +138,26 @@ export const api = {
   },
   /** Stops a running poll or bulk send. */
   stopPoll: (pollId: string) => call<null>('stop_poll', { pollId }),
-  /** Sends every line of a JSON Lines text; `onProgress` gets counts after each batch. */
-  bulkSend: (connectionId: string, url: string, jobId: string, text: string, onProgress: (p: BulkProgress) => void) => {
+  /** What a file's text holds, before sending. */
+  previewImport: (text: string, format: ImportFormat) => call<ImportPreview>('preview_import', { text, format }),
+  /** Sends every message of a file's text (or only `onlyLines`); `onProgress` gets counts after each batch. */
+  bulkSend: (
+    connectionId: string,
+    url: string,
+    jobId: string,
+    text: string,
+    format: ImportFormat,
+    onlyLines: number[] | null,
+    onProgress: (p: BulkProgress) => void,
+  ) => {
     const channel = new Channel<BulkProgress>();
     channel.onmessage = onProgress;
-    return call<BulkReport>('bulk_send', { connectionId, url, jobId, text, onProgress: channel });
+    return call<BulkReport>('bulk_send', { connectionId, url, jobId, text, format, onlyLines, onProgress: channel });
   },
+  /** Asks where to save and writes the messages as JSON Lines; resolves with the path, or null if cancelled. */
+  exportMessages: (messages: ReceivedMessage[], suggestedName: string) =>
+    call<string | null>('export_messages', { messages, suggestedName }),
+  recentMessages: (url: string) => call<RecentMessage[]>('recent_messages', { url }),
   deleteMessages: (connectionId: string, url: string, handles: MessageHandle[]) =>
     call<EntryOutcome[]>('delete_messages', { connectionId, url, handles }),
   changeVisibility: (connectionId: string, url: string, handles: MessageHandle[], visibilityS: number) =>

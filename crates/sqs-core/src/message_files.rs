@@ -1,0 +1,425 @@
+//! Message files: JSON Lines and CSV read for import (with line-numbered problems and a
+//! preview), and received messages written as JSON Lines for export. The export format is one
+//! of the import formats, so an export can be sent again.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use ts_rs::TS;
+
+use crate::messages::{AttributeValue, OutgoingMessage, ReceivedMessage};
+use crate::CoreError;
+
+/// A line that was not sent, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LineProblem {
+    /// 1-based line number in the file.
+    pub line: u32,
+    pub reason: String,
+}
+
+/// The formats a message file can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportFormat {
+    /// One JSON object per line: `{"body": …, "attributes": …, "group_id"?, "dedup_id"?, "delay_s"?}`.
+    JsonLines,
+    /// A header row, then one message per row; the `body` column is the body.
+    Csv,
+}
+
+impl ImportFormat {
+    /// The format a file name suggests (CSV for `.csv`, JSON Lines otherwise).
+    pub fn from_file_name(name: &str) -> ImportFormat {
+        if name.to_ascii_lowercase().ends_with(".csv") {
+            ImportFormat::Csv
+        } else {
+            ImportFormat::JsonLines
+        }
+    }
+}
+
+/// Messages read from a file, each with its line number, and the lines that are not messages.
+pub type Parsed = (Vec<(u32, OutgoingMessage)>, Vec<LineProblem>);
+
+/// Reads a message file.
+pub fn parse(text: &str, format: ImportFormat) -> Parsed {
+    match format {
+        ImportFormat::JsonLines => parse_json_lines(text),
+        ImportFormat::Csv => parse_csv(text),
+    }
+}
+
+/// Keeps only the given lines (to retry the ones that failed).
+pub fn only_lines((messages, problems): Parsed, lines: &[u32]) -> Parsed {
+    let keep = |l: &u32| lines.contains(l);
+    (
+        messages.into_iter().filter(|(l, _)| keep(l)).collect(),
+        problems.into_iter().filter(|p| keep(&p.line)).collect(),
+    )
+}
+
+fn attributes_from(v: Option<&Value>) -> Result<Vec<AttributeValue>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(vec![]),
+        // Our export format: [{"name", "data_type", "value"}].
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|a| {
+                serde_json::from_value::<AttributeValue>(a.clone())
+                    .map_err(|e| format!("bad attribute: {e}"))
+            })
+            .collect(),
+        // The SQS API shape: {"name": {"DataType": …, "StringValue" | "BinaryValue": …}}.
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(name, a)| {
+                let data_type = a
+                    .get("DataType")
+                    .and_then(Value::as_str)
+                    .ok_or(format!("attribute '{name}' has no DataType"))?;
+                let value = a
+                    .get("StringValue")
+                    .or_else(|| a.get("BinaryValue"))
+                    .and_then(Value::as_str)
+                    .ok_or(format!(
+                        "attribute '{name}' has no StringValue or BinaryValue"
+                    ))?;
+                Ok(AttributeValue {
+                    name: name.clone(),
+                    data_type: data_type.into(),
+                    value: value.into(),
+                })
+            })
+            .collect(),
+        Some(_) => Err("\"attributes\" must be a list or a map".into()),
+    }
+}
+
+/// Reads JSON Lines: each line `{"body": …, "attributes": …, "group_id"?, "dedup_id"?}` (blank
+/// lines skipped). Returns the messages with their line numbers and the lines that are not
+/// messages.
+pub fn parse_json_lines(text: &str) -> (Vec<(u32, OutgoingMessage)>, Vec<LineProblem>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i as u32 + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let parsed = serde_json::from_str::<Value>(raw)
+            .map_err(|e| format!("not JSON ({e})"))
+            .and_then(|v| {
+                let body = v
+                    .get("body")
+                    .and_then(Value::as_str)
+                    .ok_or("no \"body\" text")?
+                    .to_string();
+                let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+                Ok(OutgoingMessage {
+                    body,
+                    attributes: attributes_from(v.get("attributes"))?,
+                    delay_s: v.get("delay_s").and_then(Value::as_u64).map(|d| d as u32),
+                    group_id: s("group_id"),
+                    dedup_id: s("dedup_id"),
+                    trace_header: None,
+                })
+            });
+        match parsed {
+            Ok(m) => ok.push((line, m)),
+            Err(reason) => bad.push(LineProblem { line, reason }),
+        }
+    }
+    (ok, bad)
+}
+
+/// Reads CSV: a header row, then a message per row. The column named `body` (or the only column)
+/// is the body; `group_id`, `dedup_id` and `delay_s` are used as such; every other non-empty cell
+/// becomes a String attribute named after its column (`price:Number` gives a Number attribute
+/// named `price`). Line numbers are the file's.
+pub fn parse_csv(text: &str) -> Parsed {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+        Err(e) => {
+            return (
+                vec![],
+                vec![LineProblem {
+                    line: 1,
+                    reason: format!("the header row is not CSV ({e})"),
+                }],
+            )
+        }
+    };
+    let role = |h: &str| h.to_ascii_lowercase().replace(['_', ' ', '-'], "");
+    let body_col = headers
+        .iter()
+        .position(|h| matches!(role(h).as_str(), "body" | "messagebody" | "message"))
+        .or((headers.len() == 1).then_some(0));
+    let Some(body_col) = body_col else {
+        return (
+            vec![],
+            vec![LineProblem {
+                line: 1,
+                reason: format!(
+                    "no body column: the header row has {}; name the column that holds the bodies \"body\"",
+                    headers.join(", ")
+                ),
+            }],
+        );
+    };
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
+                bad.push(LineProblem {
+                    line,
+                    reason: format!("not CSV ({e})"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut m = OutgoingMessage {
+            body: record.get(body_col).unwrap_or_default().to_string(),
+            ..Default::default()
+        };
+        let mut problem = None;
+        for (i, cell) in record.iter().enumerate() {
+            let Some(header) = headers.get(i) else {
+                problem = Some(format!(
+                    "{} cells, the header row has {}",
+                    record.len(),
+                    headers.len()
+                ));
+                break;
+            };
+            if i == body_col || cell.is_empty() {
+                continue;
+            }
+            match role(header).as_str() {
+                "groupid" | "messagegroupid" => m.group_id = Some(cell.to_string()),
+                "dedupid" | "deduplicationid" | "messagededuplicationid" => {
+                    m.dedup_id = Some(cell.to_string())
+                }
+                "delays" | "delay" | "delayseconds" => match cell.trim().parse() {
+                    Ok(d) => m.delay_s = Some(d),
+                    Err(_) => problem = Some(format!("delay \"{cell}\" is not a whole number")),
+                },
+                _ => {
+                    let (name, data_type) = header.split_once(':').unwrap_or((header, "String"));
+                    m.attributes.push(AttributeValue {
+                        name: name.trim().to_string(),
+                        data_type: data_type.trim().to_string(),
+                        value: cell.to_string(),
+                    });
+                }
+            }
+        }
+        match problem {
+            None => ok.push((line, m)),
+            Some(reason) => bad.push(LineProblem { line, reason }),
+        }
+    }
+    (ok, bad)
+}
+
+/// The 1-based line where a record starting at `byte` has its first cell (the csv crate's
+/// record position includes the blank lines before it).
+fn line_at(text: &str, byte: u64) -> u32 {
+    let bytes = text.as_bytes();
+    let mut end = (byte as usize).min(bytes.len());
+    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() as u32 + 1
+}
+
+/// What a file holds, shown before anything is sent.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ImportPreview {
+    pub format: ImportFormat,
+    /// Messages found (each is still checked against SQS's rules when sent).
+    pub messages: u32,
+    /// Lines that are not messages.
+    pub problems: u32,
+    /// The first few messages.
+    pub first: Vec<OutgoingMessage>,
+    /// The first few problems.
+    pub first_problems: Vec<LineProblem>,
+}
+
+/// Reads a file and tells what it holds, without sending.
+pub fn preview(text: &str, format: ImportFormat) -> ImportPreview {
+    let (messages, problems) = parse(text, format);
+    ImportPreview {
+        format,
+        messages: messages.len() as u32,
+        problems: problems.len() as u32,
+        first: messages.into_iter().take(5).map(|(_, m)| m).collect(),
+        first_problems: problems.into_iter().take(5).collect(),
+    }
+}
+
+/// One received message as a JSON Lines line: what import reads (`body`, `attributes`,
+/// `group_id`) at the top, what SQS said about it under `system`. The dedup id stays under
+/// `system`: sent again as such, SQS would drop the copy as a duplicate.
+pub fn export_line(m: &ReceivedMessage) -> String {
+    let mut line = json!({
+        "body": m.body,
+        "attributes": m.attributes,
+        "system": {
+            "message_id": m.message_id,
+            "sent_at": m.sent_at,
+            "first_received_at": m.first_received_at,
+            "receive_count": m.receive_count,
+            "sequence_number": m.sequence_number,
+            "dedup_id": m.dedup_id,
+            "dead_letter_source": m.dead_letter_source,
+            "sender_id": m.sender_id,
+        },
+    });
+    if let Some(g) = &m.group_id {
+        line["group_id"] = json!(g);
+    }
+    line.to_string()
+}
+
+/// Writes messages as JSON Lines to `path`, through a temporary file renamed into place, so a
+/// failed write never leaves half a file under the chosen name.
+pub fn write_json_lines(path: &Path, messages: &[ReceivedMessage]) -> Result<(), CoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let io =
+        |e: std::io::Error| CoreError::File(format!("Could not write {}: {e}", path.display()));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        for m in messages {
+            writeln!(w, "{}", export_line(m)).map_err(io)?;
+        }
+        w.flush().map_err(io)?;
+    }
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_attribute_shapes_and_bad_lines_by_number() {
+        let text = concat!(
+            r#"{"body": "a", "attributes": [{"name": "k", "data_type": "String", "value": "v"}]}"#,
+            "\n\n",
+            r#"{"body": "b", "attributes": {"n": {"DataType": "Number", "StringValue": "1"}}}"#,
+            "\n",
+            "not json\n",
+            r#"{"nobody": 1}"#,
+            "\n"
+        );
+        let (ok, bad) = parse_json_lines(text);
+        assert_eq!(ok.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(ok[1].1.attributes[0].data_type, "Number");
+        assert_eq!(bad.iter().map(|p| p.line).collect::<Vec<_>>(), [4, 5]);
+        assert!(bad[0].reason.starts_with("not JSON"));
+        assert!(bad[1].reason.contains("body"));
+    }
+
+    #[test]
+    fn csv_with_body_column_typed_attributes_and_bad_rows_by_line() {
+        let text = "id,body,price:Number,group_id\n1,hello,3.5,\n2,\"multi\nline\",,g1\n\n3,third\n4,x,1,g,extra\n";
+        let (ok, bad) = parse_csv(text);
+        assert_eq!(ok.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [2, 3, 6]);
+        assert_eq!(ok[0].1.body, "hello");
+        let attrs = &ok[0].1.attributes;
+        assert_eq!(attrs.len(), 2, "id and price: {attrs:?}");
+        assert_eq!(
+            (
+                attrs[1].name.as_str(),
+                attrs[1].data_type.as_str(),
+                attrs[1].value.as_str()
+            ),
+            ("price", "Number", "3.5")
+        );
+        assert_eq!(ok[1].1.body, "multi\nline");
+        assert_eq!(ok[1].1.group_id.as_deref(), Some("g1"));
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, 7);
+        assert!(
+            bad[0].reason.contains("header row has 4"),
+            "{}",
+            bad[0].reason
+        );
+    }
+
+    #[test]
+    fn csv_without_a_body_column_says_which_to_name() {
+        let (ok, bad) = parse_csv("a,b\n1,2\n");
+        assert!(ok.is_empty());
+        assert!(bad[0].reason.contains("\"body\""));
+        let (ok, _) = parse_csv("text\nonly column\n");
+        assert_eq!(ok[0].1.body, "only column");
+    }
+
+    #[test]
+    fn an_export_reads_back_as_the_same_messages() {
+        let m = ReceivedMessage {
+            message_id: "id-1".into(),
+            receipt_handle: "secret-ish handle".into(),
+            body: "{\"a\": 1}\nsecond line".into(),
+            attributes: vec![AttributeValue {
+                name: "bin".into(),
+                data_type: "Binary".into(),
+                value: "AAE=".into(),
+            }],
+            sent_at: Some(1),
+            first_received_at: None,
+            receive_count: 3,
+            group_id: Some("g".into()),
+            dedup_id: Some("d".into()),
+            sequence_number: None,
+            dead_letter_source: None,
+            sender_id: None,
+            size: 10,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        write_json_lines(&path, &[m.clone(), m.clone()]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("handle"), "receipt handles are not exported");
+        let (ok, bad) = parse_json_lines(&text);
+        assert!(bad.is_empty());
+        assert_eq!(ok.len(), 2);
+        assert_eq!(ok[0].1.body, m.body);
+        assert_eq!(ok[0].1.attributes, m.attributes);
+        assert_eq!(ok[0].1.group_id.as_deref(), Some("g"));
+        assert_eq!(
+            ok[0].1.dedup_id, None,
+            "a re-import is not dropped as a duplicate"
+        );
+    }
+
+    #[test]
+    fn retry_keeps_only_the_failed_lines() {
+        let (ok, bad) = only_lines(
+            parse_json_lines("{\"body\":\"a\"}\n{\"body\":\"b\"}\nx\n"),
+            &[2, 3],
+        );
+        assert_eq!(ok.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [2]);
+        assert_eq!(bad.iter().map(|p| p.line).collect::<Vec<_>>(), [3]);
+    }
+}

@@ -46,6 +46,9 @@ cargo_test_in_keyring() {
 step "Keychain and end-to-end tests (gnome-keyring, Xvfb, tauri-driver)" \
   cargo_test_in_keyring
 
+step "Benchmark script, quick mode (keeps make bench from rotting; its figures mean nothing)" \
+  bash bench/app.sh --quick
+
 printf '\n'
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "rust tests: %d passed, %d failed\n", p, f }' "$results"

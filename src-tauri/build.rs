@@ -3,6 +3,8 @@
 
 /// Every command the shell exposes; keep in sync with `lib.rs`'s `generate_handler!`.
 const COMMANDS: &[&str] = &[
+    "about",
+    "app_ready",
     "app_status",
     "list_regions",
     "list_profiles",
@@ -29,6 +31,9 @@ const COMMANDS: &[&str] = &[
     "preview_import",
     "export_messages",
     "recent_messages",
+    "start_redrive",
+    "list_redrives",
+    "cancel_redrive",
 ];
 
 fn main() {

@@ -28,6 +28,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
+            commands::app::about,
+            commands::app::app_ready,
             commands::connections::app_status,
             commands::connections::list_regions,
             commands::connections::list_profiles,
@@ -54,6 +56,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::messages::preview_import,
             commands::messages::export_messages,
             commands::messages::recent_messages,
+            commands::redrive::start_redrive,
+            commands::redrive::list_redrives,
+            commands::redrive::cancel_redrive,
         ])
 }
 

@@ -1,6 +1,8 @@
 //! The commands the UI invokes, one file per domain.
 
+pub mod app;
 pub mod connections;
 pub mod messages;
 pub mod queues;
+pub mod redrive;
 pub mod sandbox;

@@ -13,6 +13,7 @@ pub mod profiles;
 pub mod queue_admin;
 pub mod queues;
 pub mod recent;
+pub mod redrive;
 pub mod regions;
 pub mod secrets;
 

@@ -2,6 +2,7 @@
 // Components import from here and never call `invoke` themselves.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppStatus } from './bindings/AppStatus';
+import type { AboutInfo } from './bindings/AboutInfo';
 import type { AwsProfile } from './bindings/AwsProfile';
 import type { ConnectionInput } from './bindings/ConnectionInput';
 import type { ConnectionTest } from './bindings/ConnectionTest';
@@ -27,8 +28,10 @@ import type { SandboxStatus } from './bindings/SandboxStatus';
 import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportPreview } from './bindings/ImportPreview';
 import type { RecentMessage } from './bindings/RecentMessage';
+import type { MoveTask } from './bindings/MoveTask';
 
 export type {
+  AboutInfo,
   AppStatus,
   AwsProfile,
   ConnectionInput,
@@ -55,6 +58,7 @@ export type {
   ImportFormat,
   ImportPreview,
   RecentMessage,
+  MoveTask,
 };
 export type { LineProblem } from './bindings/LineProblem';
 export type { AttributeValue } from './bindings/AttributeValue';
@@ -103,6 +107,9 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const api = {
   appStatus: () => call<AppStatus>('app_status'),
+  /** Says the first queue list is on screen (logged once; the start-up benchmark waits for it). */
+  appReady: () => call<null>('app_ready'),
+  about: () => call<AboutInfo>('about'),
   listRegions: () => call<Region[]>('list_regions'),
   listProfiles: () => call<AwsProfile[]>('list_profiles'),
   saveConnection: (input: ConnectionInput) => call<ConnectionView>('save_connection', { input }),
@@ -158,6 +165,10 @@ export const api = {
   exportMessages: (messages: ReceivedMessage[], suggestedName: string) =>
     call<string | null>('export_messages', { messages, suggestedName }),
   recentMessages: (url: string) => call<RecentMessage[]>('recent_messages', { url }),
+  startRedrive: (connectionId: string, sourceArn: string, destinationArn: string | null, rate: number | null) =>
+    call<string>('start_redrive', { connectionId, sourceArn, destinationArn, rate }),
+  listRedrives: (connectionId: string, sourceArn: string) => call<MoveTask[]>('list_redrives', { connectionId, sourceArn }),
+  cancelRedrive: (connectionId: string, handle: string) => call<number>('cancel_redrive', { connectionId, handle }),
   deleteMessages: (connectionId: string, url: string, handles: MessageHandle[]) =>
     call<EntryOutcome[]>('delete_messages', { connectionId, url, handles }),
   changeVisibility: (connectionId: string, url: string, handles: MessageHandle[], visibilityS: number) =>

@@ -1,0 +1,113 @@
+//! Redrive: moving a dead-letter queue's messages back to their source queues (or to another
+//! queue) with SQS's message move tasks — start at a chosen rate, follow progress, cancel.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::client::SqsClient;
+use crate::CoreError;
+
+/// SQS's ceiling for a move task's rate.
+pub const MAX_RATE: u32 = 500;
+
+/// A move task as ListMessageMoveTasks reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct MoveTask {
+    /// Only a running task has one (it is what Cancel needs).
+    pub handle: Option<String>,
+    /// RUNNING, COMPLETED, CANCELLING, CANCELLED or FAILED.
+    pub status: String,
+    pub source_arn: String,
+    /// None: back to each message's source queue.
+    pub destination_arn: Option<String>,
+    #[ts(type = "number")]
+    pub moved: i64,
+    #[ts(type = "number | null")]
+    pub to_move: Option<i64>,
+    pub rate: Option<u32>,
+    /// Milliseconds since the epoch.
+    #[ts(type = "number")]
+    pub started_at: i64,
+    pub failure_reason: Option<String>,
+}
+
+/// Starts moving every message of the DLQ `source_arn` to `destination_arn` (None: back to the
+/// queues they came from) at up to `rate` messages a second (None: as fast as SQS likes).
+/// Returns the task's handle.
+pub async fn start(
+    client: &SqsClient,
+    source_arn: &str,
+    destination_arn: Option<&str>,
+    rate: Option<u32>,
+) -> Result<String, CoreError> {
+    if let Some(r) = rate {
+        if r == 0 || r > MAX_RATE {
+            return Err(CoreError::field(
+                "rate",
+                format!("The rate is 1 to {MAX_RATE} messages a second."),
+            ));
+        }
+    }
+    let r = client
+        .sdk
+        .start_message_move_task()
+        .source_arn(source_arn)
+        .set_destination_arn(destination_arn.map(str::to_string))
+        .set_max_number_of_messages_per_second(rate.map(|r| r as i32))
+        .send()
+        .await
+        .map_err(|e| explain(CoreError::from_sdk(e, &client.target)))?;
+    Ok(r.task_handle().unwrap_or_default().to_string())
+}
+
+/// SQS allows one running task per DLQ: say so, and what to do, instead of the bare code.
+fn explain(e: CoreError) -> CoreError {
+    match &e {
+        CoreError::Service { code, message } if code.contains("UnsupportedOperation") && message.contains("already") => {
+            CoreError::Service {
+                code: code.clone(),
+                message: "A redrive of this dead-letter queue is already running; SQS runs one at a time per queue. Wait for it to finish or cancel it, then start again.".into(),
+            }
+        }
+        _ => e,
+    }
+}
+
+/// The most recent move tasks of a DLQ (up to 10), newest first.
+pub async fn list(client: &SqsClient, source_arn: &str) -> Result<Vec<MoveTask>, CoreError> {
+    let r = client
+        .sdk
+        .list_message_move_tasks()
+        .source_arn(source_arn)
+        .max_results(10)
+        .send()
+        .await
+        .map_err(|e| CoreError::from_sdk(e, &client.target))?;
+    Ok(r.results()
+        .iter()
+        .map(|t| MoveTask {
+            handle: t.task_handle().map(str::to_string),
+            status: t.status().unwrap_or("UNKNOWN").to_string(),
+            source_arn: t.source_arn().unwrap_or(source_arn).to_string(),
+            destination_arn: t.destination_arn().map(str::to_string),
+            moved: t.approximate_number_of_messages_moved(),
+            to_move: t.approximate_number_of_messages_to_move(),
+            rate: t.max_number_of_messages_per_second().map(|r| r as u32),
+            started_at: t.started_timestamp(),
+            failure_reason: t.failure_reason().map(str::to_string),
+        })
+        .collect())
+}
+
+/// Asks a running task to stop; messages already moved stay moved. Returns how many were moved.
+pub async fn cancel(client: &SqsClient, handle: &str) -> Result<i64, CoreError> {
+    let r = client
+        .sdk
+        .cancel_message_move_task()
+        .task_handle(handle)
+        .send()
+        .await
+        .map_err(|e| CoreError::from_sdk(e, &client.target))?;
+    Ok(r.approximate_number_of_messages_moved())
+}

@@ -1,0 +1,138 @@
+//! Redrive through the core's move tasks, on the sandbox (moto has no message move tasks):
+//! everything comes back to its source, progress is reported, a cancelled task leaves every
+//! message in exactly one of the two queues, and a second task on the same DLQ is explained.
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_sqs::types::QueueAttributeName as A;
+use sqs_core::client::SqsClient;
+use sqs_core::redrive;
+
+async fn count(client: &SqsClient, url: &str) -> i64 {
+    let c = sqs_core::queues::queue_counts(client, url).await.unwrap();
+    c.available + c.in_flight + c.delayed
+}
+
+/// A source queue with a DLQ (max 1 receive) holding `n` dead messages. Returns (source, dlq url, dlq arn).
+async fn poisoned(client: &SqsClient, name: &str, n: usize) -> (String, String, String) {
+    let sdk = &client.sdk;
+    let dlq = test_support::create_queue(sdk, format!("{name}-dlq")).await;
+    let dlq_arn = sdk
+        .get_queue_attributes()
+        .queue_url(&dlq)
+        .attribute_names(A::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes()
+        .and_then(|a| a.get(&A::QueueArn).cloned())
+        .unwrap();
+    let source = sdk
+        .create_queue()
+        .queue_name(name)
+        .attributes(
+            A::RedrivePolicy,
+            format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":1}}"#),
+        )
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    for i in 0..n {
+        sdk.send_message()
+            .queue_url(&source)
+            .message_body(format!("m{i}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    // Receive and release at once, again and again: a message's second receive moves it to the DLQ.
+    for _ in 0..500 {
+        if count(client, &dlq).await == n as i64 {
+            break;
+        }
+        sdk.receive_message()
+            .queue_url(&source)
+            .max_number_of_messages(10)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        count(client, &dlq).await,
+        n as i64,
+        "all {n} messages are dead"
+    );
+    (source, dlq, dlq_arn)
+}
+
+async fn wait_for_status(client: &SqsClient, dlq_arn: &str, want: &[&str]) -> redrive::MoveTask {
+    let start = Instant::now();
+    loop {
+        let tasks = redrive::list(client, dlq_arn).await.unwrap();
+        if let Some(t) = tasks.first().filter(|t| want.contains(&t.status.as_str())) {
+            return t.clone();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no task reached {want:?}: {tasks:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redrive_all_cancel_and_one_task_at_a_time_on_the_sandbox() {
+    let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .expect("sandbox");
+    let client = sqs_core::client::connect_local(&running.url).await.unwrap();
+
+    // Redrive all back to the source, at 10 a second.
+    let (source, dlq, dlq_arn) = poisoned(&client, "rd-orders", 25).await;
+    assert!(
+        redrive::start(&client, &dlq_arn, None, Some(0))
+            .await
+            .is_err(),
+        "rate 0 is refused"
+    );
+    let handle = redrive::start(&client, &dlq_arn, None, Some(10))
+        .await
+        .unwrap();
+    assert!(!handle.is_empty());
+    let again = redrive::start(&client, &dlq_arn, None, Some(10))
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("already running"), "{again}");
+    let running_task = redrive::list(&client, &dlq_arn).await.unwrap();
+    assert_eq!(running_task[0].status, "RUNNING");
+    assert_eq!(running_task[0].to_move, Some(25));
+    let done = wait_for_status(&client, &dlq_arn, &["COMPLETED"]).await;
+    assert_eq!(done.moved, 25);
+    assert_eq!(count(&client, &source).await, 25, "every message is back");
+    assert_eq!(count(&client, &dlq).await, 0);
+
+    // Cancel a slow one: every message is in exactly one of the two queues.
+    let (source, dlq, dlq_arn) = poisoned(&client, "rd-slow", 30).await;
+    let handle = redrive::start(&client, &dlq_arn, None, Some(1))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let moved = redrive::cancel(&client, &handle).await.unwrap();
+    let t = wait_for_status(&client, &dlq_arn, &["CANCELLED"]).await;
+    assert!(
+        t.moved < 30 && moved < 30,
+        "cancelled before the end: {t:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let (back, left) = (count(&client, &source).await, count(&client, &dlq).await);
+    assert_eq!(
+        back + left,
+        30,
+        "nothing lost or doubled: {back} back, {left} left"
+    );
+    assert_eq!(back, t.moved, "the task's count matches the queues");
+    running.stop().await;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The release command: builds the .deb and .rpm bundles (release profile: strip, LTO, one codegen
+# unit, opt-level "s") with the Tauri CLI, installed from npm into the tool cache if missing.
+# AppImage is not built: its bundler downloads linuxdeploy at build time, which these machines
+# cannot reach. `--blank` also bundles the benchmark's blank page (bench/blank-app).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh run >/dev/null
+CACHE=${SQS_PILOT_CACHE:-$HOME/.cache/sqs-pilot-tools}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sqs-pilot-target}
+TAURI="$CACHE/tauri-cli/node_modules/.bin/tauri"
+if [[ ! -x "$TAURI" ]]; then
+  echo "==> Installing the Tauri CLI into $CACHE/tauri-cli"
+  mkdir -p "$CACHE/tauri-cli"
+  npm install --silent --no-audit --no-fund --prefix "$CACHE/tauri-cli" @tauri-apps/cli@2.12
+fi
+# rpmbuild is not needed: Tauri writes the .rpm itself.
+"$TAURI" build --bundles deb,rpm
+if [[ "${1:-}" == --blank ]]; then
+  (cd bench/blank-app && "$TAURI" build --bundles deb)
+fi
+echo
+echo "Bundles:"
+ls -l "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb "$CARGO_TARGET_DIR"/release/bundle/rpm/*.rpm

@@ -1,0 +1,43 @@
+//! Commands for dead-letter redrive: start a message move task, follow it, cancel it.
+
+use sqs_core::redrive::{self, MoveTask};
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// Starts moving a DLQ's messages back to their sources (or to `destination_arn`). Returns the
+/// task's handle.
+#[tauri::command]
+pub async fn start_redrive(
+    state: State<'_, AppState>,
+    connection_id: String,
+    source_arn: String,
+    destination_arn: Option<String>,
+    rate: Option<u32>,
+) -> CommandResult<String> {
+    let client = state.client(&connection_id).await?;
+    Ok(redrive::start(&client, &source_arn, destination_arn.as_deref(), rate).await?)
+}
+
+/// The DLQ's recent move tasks, newest first.
+#[tauri::command]
+pub async fn list_redrives(
+    state: State<'_, AppState>,
+    connection_id: String,
+    source_arn: String,
+) -> CommandResult<Vec<MoveTask>> {
+    let client = state.client(&connection_id).await?;
+    Ok(redrive::list(&client, &source_arn).await?)
+}
+
+/// Cancels a running task; returns how many messages it had moved.
+#[tauri::command]
+pub async fn cancel_redrive(
+    state: State<'_, AppState>,
+    connection_id: String,
+    handle: String,
+) -> CommandResult<i64> {
+    let client = state.client(&connection_id).await?;
+    Ok(redrive::cancel(&client, &handle).await?)
+}

@@ -1,0 +1,428 @@
+//! The app benchmark (`make bench`, `bench/app.sh`): SQS Pilot against a blank Tauri page built
+//! with the same toolchain, in the same run, under one D-Bus session and Xvfb
+//! (scripts/with-keyring.sh). Prints a Markdown table; not part of `cargo test` (test = false).
+//!
+//! Usage: app_bench --ours BIN --blank BIN [--runs N] [--messages N] [--deb-ours F] [--deb-blank F]
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use fantoccini::Client;
+
+struct Args {
+    ours: PathBuf,
+    blank: PathBuf,
+    runs: usize,
+    messages: usize,
+    deb_ours: Option<PathBuf>,
+    deb_blank: Option<PathBuf>,
+}
+
+fn args() -> Result<Args> {
+    let mut map: HashMap<String, String> = HashMap::new();
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let Some(name) = k.strip_prefix("--") else {
+            continue; // libtest's own flags when run through `cargo test`
+        };
+        map.insert(name.to_string(), it.next().unwrap_or_default());
+    }
+    let path = |k: &str| map.get(k).map(PathBuf::from);
+    Ok(Args {
+        ours: path("ours").context("--ours BIN")?,
+        blank: path("blank").context("--blank BIN")?,
+        runs: map.get("runs").map_or(Ok(5), |v| v.parse())?,
+        messages: map.get("messages").map_or(Ok(10_000), |v| v.parse())?,
+        deb_ours: path("deb-ours").filter(|p| p.exists()),
+        deb_blank: path("deb-blank").filter(|p| p.exists()),
+    })
+}
+
+/// Every process below `root` (WebKit's web and network processes are the app's children).
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parent: Vec<(u32, u32)> = Vec::new();
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for e in dir.flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            // The command name is in parentheses and may hold spaces: read after the last ')'.
+            let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+            if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+                parent.push((pid, ppid));
+            }
+        }
+    }
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i];
+        out.extend(parent.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    out
+}
+
+/// Summed proportional set size of a process and all its descendants, in MiB.
+fn pss_mib(root: u32) -> f64 {
+    let kb: u64 = descendants(root)
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .sum();
+    kb as f64 / 1024.0
+}
+
+fn stop(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Launches `bin`, waits for its "ready:" line on stderr, then lets it settle and reads its
+/// memory. Returns (ms from launch to ready, idle PSS in MiB).
+fn launch(bin: &Path, config: &Path, data: &Path) -> Result<(f64, f64)> {
+    let start = Instant::now();
+    let mut child = Command::new(bin)
+        .env("SQS_PILOT_CONFIG_DIR", config)
+        .env("SQS_PILOT_DATA_DIR", data)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("RUST_LOG", "warn,sqs_pilot=info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let stderr = child.stderr.take().context("stderr")?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(|l| l.ok()) {
+            if line.contains("ready:") {
+                let _ = tx.send(start.elapsed());
+            }
+        }
+    });
+    let ready = match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(t) => t,
+        Err(_) => {
+            stop(&mut child);
+            bail!("{} never said it was ready", bin.display());
+        }
+    };
+    // Idle: after start-up work (first counts, sandbox warm-up) has settled.
+    std::thread::sleep(Duration::from_secs(3));
+    let pss = pss_mib(child.id());
+    stop(&mut child);
+    Ok((ready.as_secs_f64() * 1000.0, pss))
+}
+
+/// Median, min and max.
+fn stats(v: &[f64]) -> (f64, f64, f64) {
+    let mut s = v.to_vec();
+    s.sort_by(|a, b| a.total_cmp(b));
+    let n = s.len();
+    let median = if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    };
+    (median, s[0], s[n - 1])
+}
+
+fn fmt(v: &[f64], unit: &str, digits: usize) -> String {
+    let (m, lo, hi) = stats(v);
+    if v.len() == 1 {
+        return format!("{m:.digits$} {unit}");
+    }
+    format!("{m:.digits$} {unit} ({lo:.digits$}–{hi:.digits$})")
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / 1024.0 / 1024.0
+}
+
+/// Poll timings and memory in the real window, driven through WebDriver.
+struct WindowFigures {
+    poll_1000_ms: Vec<f64>,
+    poll_all_ms: f64,
+    frame_ms: Vec<f64>,
+    dom_rows: u64,
+    pss_after_poll: f64,
+}
+
+const POLL_AND_WAIT: &str = r#"
+const [want, done] = [arguments[0], arguments[arguments.length - 1]];
+const t0 = performance.now();
+document.querySelector('#poll-start').click();
+const check = () => {
+  const r = document.querySelector('#poll-received');
+  const finished = r && /^[\d,. ]+ received$/.test(r.textContent.trim())
+    && Number(r.textContent.replace(/\D/g, '')) === want && document.querySelector('#poll-start');
+  if (finished && document.querySelector('.scroller .mrow')) {
+    requestAnimationFrame(() => done(performance.now() - t0));
+  } else {
+    requestAnimationFrame(check);
+  }
+};
+requestAnimationFrame(check);
+"#;
+
+const SCROLL: &str = r#"
+const done = arguments[arguments.length - 1];
+const sc = document.querySelector('.scroller');
+const deltas = [];
+let last = 0, n = 0;
+const step = (t) => {
+  if (last) deltas.push(t - last);
+  last = t;
+  sc.scrollTop += 160;
+  if (++n < 400 && sc.scrollTop + sc.clientHeight < sc.scrollHeight) requestAnimationFrame(step);
+  else done({ deltas, rows: document.querySelectorAll('.scroller .mrow').length });
+};
+requestAnimationFrame(step);
+"#;
+
+async fn set_number(c: &Client, sel: &str, value: usize) -> Result<()> {
+    common::retype(c, sel, &value.to_string()).await
+}
+
+async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<WindowFigures> {
+    let app = common::App::open_binary(bin).await;
+    let c = &app.client;
+    let result: Result<WindowFigures> = async {
+        common::css(c, r#".layout[data-started="true"]"#).await?;
+        let sandbox_url = common::text_of(c, ".queues .target")
+            .await?
+            .unwrap_or_default();
+        let sdk = test_support::sdk_client(&sandbox_url);
+        let url = test_support::create_queue(&sdk, "bench-messages").await;
+        let body = "x".repeat(200);
+        let batches: Vec<_> = (0..messages.div_ceil(10))
+            .map(|b| {
+                let entries = (0..10.min(messages - b * 10))
+                    .map(|i| {
+                        aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+                            .id(i.to_string())
+                            .message_body(format!("{{\"n\": {}, \"pad\": \"{body}\"}}", b * 10 + i))
+                            .build()
+                            .unwrap()
+                    })
+                    .collect::<Vec<_>>();
+                sdk.send_message_batch()
+                    .queue_url(&url)
+                    .set_entries(Some(entries))
+                    .send()
+            })
+            .collect();
+        for r in futures::future::join_all(batches).await {
+            r?;
+        }
+        common::click(c, "#refresh-queues").await?;
+        common::click(c, r#"[data-queue-name="bench-messages"] .qname"#).await?;
+        common::click(c, "#tab-messages").await?;
+        set_number(c, "#poll-count", 1000).await?;
+        let mut poll_1000_ms = Vec::new();
+        for _ in 0..runs {
+            let ms = common::bounded(
+                "poll 1,000",
+                c.execute_async(POLL_AND_WAIT, vec![serde_json::json!(1000)]),
+            )
+            .await?;
+            poll_1000_ms.push(ms.as_f64().unwrap_or(f64::NAN));
+        }
+        set_number(c, "#poll-count", messages).await?;
+        let all = common::bounded(
+            "poll all",
+            c.execute_async(POLL_AND_WAIT, vec![serde_json::json!(messages)]),
+        )
+        .await?;
+        let scroll = common::bounded("scrolling", c.execute_async(SCROLL, vec![])).await?;
+        let frame_ms: Vec<f64> = scroll["deltas"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default();
+        let dom_rows = scroll["rows"].as_u64().unwrap_or(0);
+        std::thread::sleep(Duration::from_secs(2));
+        let app_pid = descendants(app.driver.pid())
+            .into_iter()
+            .find(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm"))
+                    .is_ok_and(|c| c.trim() == "sqs-pilot")
+            })
+            .context("the app's process under tauri-driver")?;
+        Ok(WindowFigures {
+            poll_1000_ms,
+            poll_all_ms: all.as_f64().unwrap_or(f64::NAN),
+            frame_ms,
+            dom_rows,
+            pss_after_poll: pss_mib(app_pid),
+        })
+    }
+    .await;
+    // finish() fails loudly (with a screenshot and the driver's log) when the run failed.
+    app.finish(
+        "bench",
+        result
+            .as_ref()
+            .map(|_| ())
+            .map_err(|e| anyhow::anyhow!("{e:#}")),
+    )
+    .await;
+    result
+}
+
+fn group_thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn percentile(v: &[f64], p: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(|a, b| a.total_cmp(b));
+    if s.is_empty() {
+        return f64::NAN;
+    }
+    s[((s.len() - 1) as f64 * p).round() as usize]
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "**missed**"
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let a = args()?;
+    let dirs: Vec<tempfile::TempDir> = (0..4)
+        .map(|_| tempfile::tempdir())
+        .collect::<Result<_, _>>()?;
+    // One launch of each first (not counted): page cache and the sandbox's first-run database.
+    launch(&a.ours, dirs[0].path(), dirs[1].path())?;
+    launch(&a.blank, dirs[2].path(), dirs[3].path())?;
+    let (mut ours_ms, mut ours_pss, mut blank_ms, mut blank_pss) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..a.runs {
+        // Alternate, so drift on the machine hits both alike.
+        let (ms, pss) = launch(&a.ours, dirs[0].path(), dirs[1].path())?;
+        ours_ms.push(ms);
+        ours_pss.push(pss);
+        let (ms, pss) = launch(&a.blank, dirs[2].path(), dirs[3].path())?;
+        blank_ms.push(ms);
+        blank_pss.push(pss);
+    }
+    let w = window_figures(&a.ours, a.runs, a.messages).await?;
+
+    let (om, _, _) = stats(&ours_ms);
+    let (bm, _, _) = stats(&blank_ms);
+    let (op, _, _) = stats(&ours_pss);
+    let (bp, _, _) = stats(&blank_pss);
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut rows = vec![
+        format!(
+            "| start to queue list shown (blank: to page shown) | {} | {} | {:.2}× | ≤ blank + 150 ms: {} |",
+            fmt(&ours_ms, "ms", 0),
+            fmt(&blank_ms, "ms", 0),
+            om / bm,
+            verdict(om <= bm + 150.0)
+        ),
+        format!(
+            "| idle memory (PSS, app + WebKit processes) | {} | {} | {:.2}× | ≤ blank + 40 MiB: {} |",
+            fmt(&ours_pss, "MiB", 1),
+            fmt(&blank_pss, "MiB", 1),
+            op / bp,
+            verdict(op <= bp + 40.0)
+        ),
+        format!(
+            "| memory after polling {} messages | {:.1} MiB | {:.1} MiB (blank, idle) | {:.2}× | ≤ blank + 120 MiB: {} |",
+            group_thousands(a.messages),
+            w.pss_after_poll,
+            bp,
+            w.pss_after_poll / bp,
+            verdict(w.pss_after_poll <= bp + 120.0)
+        ),
+        format!(
+            "| binary size | {:.1} MiB | {:.1} MiB | {:.2}× | |",
+            mib(size(&a.ours)),
+            mib(size(&a.blank)),
+            size(&a.ours) as f64 / size(&a.blank).max(1) as f64
+        ),
+    ];
+    match (&a.deb_ours, &a.deb_blank) {
+        (Some(o), Some(b)) => rows.push(format!(
+            "| .deb size | {:.1} MiB | {:.1} MiB | {:.2}× | ≤ 8 MiB: {} |",
+            mib(size(o)),
+            mib(size(b)),
+            size(o) as f64 / size(b).max(1) as f64,
+            verdict(mib(size(o)) <= 8.0)
+        )),
+        (Some(o), None) => rows.push(format!(
+            "| .deb size | {:.1} MiB | — | | ≤ 8 MiB: {} |",
+            mib(size(o)),
+            verdict(mib(size(o)) <= 8.0)
+        )),
+        _ => rows.push("| .deb size | not built (run without --quick) | | | |".into()),
+    }
+    rows.push(format!(
+        "| Poll 1,000 → all rows shown | {} | | | |",
+        fmt(&w.poll_1000_ms, "ms", 0)
+    ));
+    if a.messages != 1000 {
+        rows.push(format!(
+            "| Poll {} → all rows shown | {:.0} ms | | | |",
+            group_thousands(a.messages),
+            w.poll_all_ms
+        ));
+    }
+    rows.push(format!(
+        "| frame time scrolling {} rows (p50 / p95 / max, {} frames, {} rows in the DOM) | {:.1} / {:.1} / {:.1} ms | 16.7 ms (60 Hz) | {:.2}× | |",
+        group_thousands(a.messages),
+        w.frame_ms.len(),
+        w.dom_rows,
+        percentile(&w.frame_ms, 0.5),
+        percentile(&w.frame_ms, 0.95),
+        percentile(&w.frame_ms, 1.0),
+        percentile(&w.frame_ms, 0.5) / 16.7
+    ));
+    println!("| figure | ours | reference | ratio | target |");
+    println!("|---|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
+    }
+    println!(
+        "\nStart-up and idle memory: median of {} launches each (min–max), alternating, after one uncounted launch of each.",
+        a.runs
+    );
+    Ok(())
+}

@@ -31,7 +31,12 @@ else
   bin=$T/release
   deb_ours=$(ls -t "$T"/release/bundle/deb/*SQS*Pilot*.deb | head -1)
   deb_blank=$(ls -t "$T"/release/bundle/deb/*Blank*.deb | head -1)
-  extra=(--runs 5 --messages 10000 --deb-ours "$deb_ours" --deb-blank "$deb_blank")
+  # The .deb must install on this machine and the installed app must start (checked below).
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  cp "$deb_ours" /tmp/sqs-pilot-bench.deb
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --reinstall /tmp/sqs-pilot-bench.deb >/dev/null
+  extra=(--runs 5 --messages 10000 --deb-ours "$deb_ours" --deb-blank "$deb_blank" --installed /usr/bin/sqs-pilot)
 fi
 
 {

@@ -34,6 +34,9 @@ const COMMANDS: &[&str] = &[
     "start_redrive",
     "list_redrives",
     "cancel_redrive",
+    "move_messages",
+    "simulate",
+    "connection_usage",
 ];
 
 fn main() {

@@ -9,7 +9,18 @@ mod state;
 pub use error::CommandError;
 pub use state::AppState;
 
+use std::sync::OnceLock;
+use std::time::Instant;
+
 use tauri::{Manager, Runtime};
+
+/// When `run` started, for the start-up timings in the log.
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Milliseconds since the app started (0 before `run`).
+pub fn since_start_ms() -> u128 {
+    STARTED.get().map_or(0, |t| t.elapsed().as_millis())
+}
 
 /// Adds the app's state and commands to a builder; generic over the runtime so tests can use
 /// Tauri's mock runtime.
@@ -17,11 +28,14 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
     builder
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            tracing::debug!("setup at {} ms", since_start_ms());
             let state = AppState::load()?;
+            tracing::debug!("settings loaded at {} ms", since_start_ms());
             // A sandbox that cannot start is reported in the UI, not fatal.
             if let Err(e) = tauri::async_runtime::block_on(state.restart_sandbox(false)) {
                 tracing::warn!("{e}");
             }
+            tracing::debug!("sandbox up at {} ms", since_start_ms());
             app.manage(state);
             app.manage(commands::messages::Polls::default());
             app.manage(sqs_core::recent::RecentStore::new(&sandbox::app_data_dir()));
@@ -59,11 +73,15 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::redrive::start_redrive,
             commands::redrive::list_redrives,
             commands::redrive::cancel_redrive,
+            commands::redrive::move_messages,
+            commands::simulate::simulate,
+            commands::simulate::connection_usage,
         ])
 }
 
 /// Starts the app and blocks until its window is closed.
 pub fn run() {
+    STARTED.get_or_init(Instant::now);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -3,6 +3,7 @@
 //! (scripts/with-keyring.sh). Prints a Markdown table; not part of `cargo test` (test = false).
 //!
 //! Usage: app_bench --ours BIN --blank BIN [--runs N] [--messages N] [--deb-ours F] [--deb-blank F]
+//!        [--installed BIN]
 
 mod common;
 
@@ -23,6 +24,8 @@ struct Args {
     messages: usize,
     deb_ours: Option<PathBuf>,
     deb_blank: Option<PathBuf>,
+    /// The app as installed from the .deb: launched once, to show the package works.
+    installed: Option<PathBuf>,
 }
 
 fn args() -> Result<Args> {
@@ -42,6 +45,7 @@ fn args() -> Result<Args> {
         messages: map.get("messages").map_or(Ok(10_000), |v| v.parse())?,
         deb_ours: path("deb-ours").filter(|p| p.exists()),
         deb_blank: path("deb-blank").filter(|p| p.exists()),
+        installed: path("installed").filter(|p| p.exists()),
     })
 }
 
@@ -342,6 +346,10 @@ async fn main() -> Result<()> {
         blank_ms.push(ms);
         blank_pss.push(pss);
     }
+    let installed = match &a.installed {
+        Some(bin) => Some(launch(bin, dirs[0].path(), dirs[1].path())?),
+        None => None,
+    };
     let w = window_figures(&a.ours, a.runs, a.messages).await?;
 
     let (om, _, _) = stats(&ours_ms);
@@ -393,6 +401,12 @@ async fn main() -> Result<()> {
             verdict(mib(size(o)) <= 8.0)
         )),
         _ => rows.push("| .deb size | not built (run without --quick) | | | |".into()),
+    }
+    if let (Some(bin), Some((ms, _))) = (&a.installed, installed) {
+        rows.push(format!(
+            "| installed from the .deb (`apt install`), {} started: queue list shown in | {ms:.0} ms | | | starts: met |",
+            bin.display()
+        ));
     }
     rows.push(format!(
         "| Poll 1,000 → all rows shown | {} | | | |",

@@ -446,6 +446,84 @@ async fn messages_scenario(c: &Client) -> Result<()> {
     Ok(())
 }
 
+async fn dead_letter_scenario(c: &Client) -> Result<()> {
+    use aws_sdk_sqs::types::QueueAttributeName as A;
+    css(c, r#".layout[data-started="true"]"#).await?;
+    let sandbox_url = text_of(c, ".queues .target").await?.unwrap_or_default();
+    let sdk = test_support::sdk_client(&sandbox_url);
+    let dlq = test_support::create_queue(&sdk, "e2e-jobs-dlq").await;
+    let dlq_arn = sdk
+        .get_queue_attributes()
+        .queue_url(&dlq)
+        .attribute_names(A::QueueArn)
+        .send()
+        .await?
+        .attributes()
+        .and_then(|a| a.get(&A::QueueArn).cloned())
+        .unwrap_or_default();
+    let source = sdk
+        .create_queue()
+        .queue_name("e2e-jobs")
+        .attributes(A::VisibilityTimeout, "1")
+        .attributes(
+            A::RedrivePolicy,
+            format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":1}}"#),
+        )
+        .send()
+        .await?
+        .queue_url
+        .unwrap_or_default();
+    click(c, "#refresh-queues").await?;
+    click(c, r#"[data-queue-name="e2e-jobs"] .qname"#).await?;
+
+    // Poison three messages with the simulator: every consumer fails, so after one receive and
+    // the visibility timeout they land in the DLQ.
+    click(c, "#tab-simulate").await?;
+    retype(c, "#sim-rate", "5").await?;
+    type_into(c, "#sim-limit", "3").await?;
+    retype(c, "#sim-processing", "0").await?;
+    retype(c, "#sim-failure", "100").await?;
+    click(c, "#sim-start").await?;
+    text_contains(c, "#sim-dlq", "3").await?;
+    text_contains(c, "#sim-log", "FAILED").await?;
+    screenshot("e2e-simulator.png");
+    click(c, "#sim-stop").await?;
+    css(c, "#sim-start").await?;
+    let requests = text_of(c, "#sim-requests").await?.unwrap_or_default();
+    assert!(requests.contains('$'), "the cost is shown: {requests:?}");
+
+    // The source's page counts its dead letters; the DLQ's page redrives them back.
+    click(c, "#tab-overview").await?;
+    text_contains(c, "#dlq-waiting", "3 dead letters waiting").await?;
+    click(c, "#attr-dlq button.link").await?;
+    text_contains(c, "#redrive-title", "Dead letters").await?;
+    click(c, "#redrive-start").await?;
+    text_contains(c, r#"table[aria-label="Recent redrives"]"#, "ompleted").await?; // shown capitalised
+    screenshot("e2e-redrive.png");
+    let back = sdk
+        .get_queue_attributes()
+        .queue_url(&source)
+        .attribute_names(A::ApproximateNumberOfMessages)
+        .send()
+        .await?;
+    assert_eq!(
+        back.attributes()
+            .and_then(|a| a.get(&A::ApproximateNumberOfMessages))
+            .map(String::as_str),
+        Some("3"),
+        "the three messages are back in the source queue"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn poison_with_the_simulator_then_redrive_from_the_dlq_page() {
+    let app = App::open().await;
+    let result = dead_letter_scenario(&app.client).await;
+    app.finish("dead-letters", result).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
 async fn send_peek_inspect_and_delete_a_message_with_three_attribute_types() {

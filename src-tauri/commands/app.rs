@@ -35,9 +35,16 @@ static READY: AtomicBool = AtomicBool::new(false);
 
 /// The UI calls this once the first queue list is on screen. The line is logged once per run;
 /// `make bench` measures start-up as the time from launch to this line.
+/// `marks`: the page's own timings (milliseconds since its navigation started), logged to
+/// show where start-up time goes.
 #[tauri::command]
-pub fn app_ready() {
+pub fn app_ready(marks: std::collections::BTreeMap<String, f64>) {
     if !READY.swap(true, Ordering::SeqCst) {
-        tracing::info!("ready: the queue list is shown");
+        let marks: Vec<String> = marks.iter().map(|(k, v)| format!("{k} {v:.0}")).collect();
+        tracing::info!(
+            "ready: the queue list is shown ({} ms after start; page: {})",
+            crate::since_start_ms(),
+            marks.join(", ")
+        );
     }
 }

@@ -26,7 +26,7 @@ use crate::state::AppState;
 pub struct Polls(Mutex<HashMap<String, Arc<AtomicBool>>>);
 
 impl Polls {
-    fn start(&self, id: &str) -> Arc<AtomicBool> {
+    pub(crate) fn start(&self, id: &str) -> Arc<AtomicBool> {
         let flag = Arc::new(AtomicBool::new(false));
         self.0
             .lock()
@@ -34,7 +34,7 @@ impl Polls {
             .insert(id.to_string(), flag.clone());
         flag
     }
-    fn finish(&self, id: &str) {
+    pub(crate) fn finish(&self, id: &str) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
 }

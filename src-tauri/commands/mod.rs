@@ -6,3 +6,4 @@ pub mod messages;
 pub mod queues;
 pub mod redrive;
 pub mod sandbox;
+pub mod simulate;

@@ -1,6 +1,7 @@
 //! Commands for dead-letter redrive: start a message move task, follow it, cancel it.
 
-use sqs_core::redrive::{self, MoveTask};
+use sqs_core::messages::EntryOutcome;
+use sqs_core::redrive::{self, MoveItem, MoveTask};
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -40,4 +41,17 @@ pub async fn cancel_redrive(
 ) -> CommandResult<i64> {
     let client = state.client(&connection_id).await?;
     Ok(redrive::cancel(&client, &handle).await?)
+}
+
+/// Moves chosen messages to another queue: send each first, delete it here only once it is sent.
+#[tauri::command]
+pub async fn move_messages(
+    state: State<'_, AppState>,
+    connection_id: String,
+    from_url: String,
+    to_url: String,
+    items: Vec<MoveItem>,
+) -> CommandResult<Vec<EntryOutcome>> {
+    let client = state.client(&connection_id).await?;
+    Ok(redrive::move_selected(&client, &from_url, &to_url, items).await?)
 }

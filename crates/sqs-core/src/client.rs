@@ -1,6 +1,7 @@
 //! Turns a stored connection (+ its secret) into an `aws_sdk_sqs::Client`, in one place, with
 //! timeouts short enough that a dead endpoint becomes an error in seconds, not minutes.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_sqs::config::retry::RetryConfig;
@@ -8,6 +9,7 @@ use aws_sdk_sqs::config::timeout::TimeoutConfig;
 use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
 
 use crate::connection::{Connection, ConnectionSettings, Secret};
+use crate::usage::{RequestCounter, Usage};
 use crate::{profiles, CoreError};
 
 /// Credentials sent to a custom endpoint when the connection has none (local servers accept any).
@@ -19,6 +21,19 @@ pub struct SqsClient {
     pub sdk: aws_sdk_sqs::Client,
     /// "SQS in eu-west-1" or the endpoint URL.
     pub target: String,
+    /// The requests this client has sent (shown with their cost).
+    pub usage: Arc<Usage>,
+}
+
+impl SqsClient {
+    /// Wraps an SDK client that does not count its requests (tests with mocked responses).
+    pub fn uncounted(sdk: aws_sdk_sqs::Client, target: impl Into<String>) -> SqsClient {
+        SqsClient {
+            sdk,
+            target: target.into(),
+            usage: Arc::default(),
+        }
+    }
 }
 
 fn timeouts() -> TimeoutConfig {
@@ -38,17 +53,24 @@ fn static_client(
     key_id: &str,
     secret: &str,
     endpoint: Option<&str>,
-) -> aws_sdk_sqs::Client {
+    target: String,
+) -> SqsClient {
+    let usage = Arc::new(Usage::default());
     let mut b = aws_sdk_sqs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .credentials_provider(Credentials::new(key_id, secret, None, None, "sqs-pilot"))
         .timeout_config(timeouts())
-        .retry_config(retries());
+        .retry_config(retries())
+        .interceptor(RequestCounter(usage.clone()));
     if let Some(url) = endpoint {
         b = b.endpoint_url(url);
     }
-    aws_sdk_sqs::Client::from_conf(b.build())
+    SqsClient {
+        sdk: aws_sdk_sqs::Client::from_conf(b.build()),
+        target,
+        usage,
+    }
 }
 
 /// Builds the client for a connection. `secret` is the keychain's entry for it, if any.
@@ -64,10 +86,13 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                     conn.name
                 ))
             })?;
-            Ok(SqsClient {
-                sdk: static_client(region, access_key_id, secret.expose(), None),
-                target: format!("SQS in {region}"),
-            })
+            Ok(static_client(
+                region,
+                access_key_id,
+                secret.expose(),
+                None,
+                format!("SQS in {region}"),
+            ))
         }
         ConnectionSettings::Endpoint {
             url,
@@ -84,10 +109,7 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                 }
                 (None, _) => (LOCAL_KEY_ID, LOCAL_KEY_ID),
             };
-            Ok(SqsClient {
-                sdk: static_client(region, key, secret, Some(url)),
-                target: url.clone(),
-            })
+            Ok(static_client(region, key, secret, Some(url), url.clone()))
         }
         ConnectionSettings::Profile { profile, region } => {
             if !profiles::list_profiles().iter().any(|p| &p.name == profile) {
@@ -109,9 +131,14 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                     format!("The profile '{profile}' sets no region. Pick a region for this connection."),
                 )
             })?;
+            let usage = Arc::new(Usage::default());
+            let conf = aws_sdk_sqs::config::Builder::from(&cfg)
+                .interceptor(RequestCounter(usage.clone()))
+                .build();
             Ok(SqsClient {
-                sdk: aws_sdk_sqs::Client::new(&cfg),
+                sdk: aws_sdk_sqs::Client::from_conf(conf),
                 target: format!("SQS in {region}"),
+                usage,
             })
         }
     }

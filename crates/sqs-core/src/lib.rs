@@ -16,5 +16,7 @@ pub mod recent;
 pub mod redrive;
 pub mod regions;
 pub mod secrets;
+pub mod simulator;
+pub mod usage;
 
 pub use error::{CoreError, ErrorKind, ErrorPayload};

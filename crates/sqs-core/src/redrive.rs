@@ -1,10 +1,14 @@
 //! Redrive: moving a dead-letter queue's messages back to their source queues (or to another
-//! queue) with SQS's message move tasks — start at a chosen rate, follow progress, cancel.
+//! queue) with SQS's message move tasks — start at a chosen rate, follow progress, cancel — and
+//! moving chosen messages one by one (send first, then delete).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::client::SqsClient;
+use crate::messages::{
+    delete_messages, send_message, EntryOutcome, MessageHandle, OutgoingMessage, SentMessage,
+};
 use crate::CoreError;
 
 /// SQS's ceiling for a move task's rate.
@@ -110,4 +114,60 @@ pub async fn cancel(client: &SqsClient, handle: &str) -> Result<i64, CoreError> 
         .await
         .map_err(|e| CoreError::from_sdk(e, &client.target))?;
     Ok(r.approximate_number_of_messages_moved())
+}
+
+/// One message to move: its handle where it is now, and what to send (its body may be edited).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct MoveItem {
+    pub handle: MessageHandle,
+    pub message: OutgoingMessage,
+}
+
+/// Moves chosen messages (from a DLQ, usually) to `to_url`: each is sent first, and deleted from
+/// `from_url` only once its send succeeded. A failed send leaves the message where it was; a
+/// failed delete leaves it in both queues and says so. A crash between the two steps can
+/// likewise leave a copy in both — a duplicate, which SQS's at-least-once delivery allows — but
+/// never a message in neither.
+pub async fn move_selected(
+    client: &SqsClient,
+    from_url: &str,
+    to_url: &str,
+    items: Vec<MoveItem>,
+) -> Result<Vec<EntryOutcome>, CoreError> {
+    use futures::StreamExt;
+    let sent: Vec<(MessageHandle, Result<SentMessage, CoreError>)> = futures::stream::iter(items)
+        .map(|it| async move {
+            let r = send_message(client, to_url, &it.message).await;
+            (it.handle, r)
+        })
+        .buffered(8)
+        .collect()
+        .await;
+    let mut out = Vec::with_capacity(sent.len());
+    let mut to_delete = Vec::new();
+    for (h, r) in sent {
+        match r {
+            Ok(_) => to_delete.push(h),
+            Err(e) => out.push(EntryOutcome {
+                message_id: h.message_id,
+                ok: false,
+                error: Some(format!("Not moved, still where it was: {e}")),
+            }),
+        }
+    }
+    for o in delete_messages(client, from_url, &to_delete).await? {
+        out.push(if o.ok {
+            o
+        } else {
+            EntryOutcome {
+                error: Some(format!(
+                    "Sent, but not deleted here ({}): it is now in both queues; delete this copy by hand.",
+                    o.error.unwrap_or_default()
+                )),
+                ..o
+            }
+        });
+    }
+    Ok(out)
 }

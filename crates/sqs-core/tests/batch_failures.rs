@@ -42,10 +42,7 @@ fn failed_entry(id: &str, code: &str, message: &str) -> BatchResultErrorEntry {
 }
 
 fn client(sdk: aws_sdk_sqs::Client) -> SqsClient {
-    SqsClient {
-        sdk,
-        target: "a mocked SQS".into(),
-    }
+    SqsClient::uncounted(sdk, "a mocked SQS")
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Redrive through the core's move tasks, on the sandbox (moto has no message move tasks):
 //! everything comes back to its source, progress is reported, a cancelled task leaves every
 //! message in exactly one of the two queues, and a second task on the same DLQ is explained.
+//! Redrive of selected messages with injected send failures leaves each in exactly one queue.
 
 use std::time::{Duration, Instant};
 
@@ -134,5 +135,70 @@ async fn redrive_all_cancel_and_one_task_at_a_time_on_the_sandbox() {
         "nothing lost or doubled: {back} back, {left} left"
     );
     assert_eq!(back, t.moved, "the task's count matches the queues");
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redrive_selected_sends_first_and_deletes_only_what_arrived() {
+    use sqs_core::messages::{MessageHandle, OutgoingMessage};
+    use sqs_core::redrive::{move_selected, MoveItem};
+    let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .expect("sandbox");
+    let client = sqs_core::client::connect_local(&running.url).await.unwrap();
+    let (source, dlq, _) = poisoned(&client, "rs-orders", 6).await;
+    let got = client
+        .sdk
+        .receive_message()
+        .queue_url(&dlq)
+        .max_number_of_messages(10)
+        .visibility_timeout(60)
+        .send()
+        .await
+        .unwrap();
+    let msgs = got.messages();
+    assert_eq!(msgs.len(), 6);
+    // Two edited bodies SQS refuses (a NUL character): injected send failures.
+    let items: Vec<MoveItem> = msgs
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MoveItem {
+            handle: MessageHandle {
+                message_id: m.message_id().unwrap().into(),
+                receipt_handle: m.receipt_handle().unwrap().into(),
+            },
+            message: OutgoingMessage {
+                body: if i < 2 {
+                    "fixed\u{0}".into()
+                } else {
+                    format!("{} (fixed)", m.body().unwrap())
+                },
+                ..Default::default()
+            },
+        })
+        .collect();
+    let out = move_selected(&client, &dlq, &source, items).await.unwrap();
+    assert_eq!(out.len(), 6, "one outcome each");
+    let failed: Vec<_> = out.iter().filter(|o| !o.ok).collect();
+    assert_eq!(failed.len(), 2);
+    assert!(failed
+        .iter()
+        .all(|o| o.error.as_deref().unwrap().contains("still where it was")));
+    // Every message is in exactly one place: 4 in the source (edited), 2 still in the DLQ.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(count(&client, &source).await, 4);
+    assert_eq!(count(&client, &dlq).await, 2);
+    let back = client
+        .sdk
+        .receive_message()
+        .queue_url(&source)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    assert!(back
+        .messages()
+        .iter()
+        .all(|m| m.body().unwrap().ends_with("(fixed)")));
     running.stop().await;
 }

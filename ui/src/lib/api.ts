@@ -29,6 +29,10 @@ import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportPreview } from './bindings/ImportPreview';
 import type { RecentMessage } from './bindings/RecentMessage';
 import type { MoveTask } from './bindings/MoveTask';
+import type { MoveItem } from './bindings/MoveItem';
+import type { SimSettings } from './bindings/SimSettings';
+import type { SimTick } from './bindings/SimTick';
+import type { UsageView } from './bindings/UsageView';
 
 export type {
   AboutInfo,
@@ -59,6 +63,10 @@ export type {
   ImportPreview,
   RecentMessage,
   MoveTask,
+  MoveItem,
+  SimSettings,
+  SimTick,
+  UsageView,
 };
 export type { LineProblem } from './bindings/LineProblem';
 export type { AttributeValue } from './bindings/AttributeValue';
@@ -108,7 +116,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   appStatus: () => call<AppStatus>('app_status'),
   /** Says the first queue list is on screen (logged once; the start-up benchmark waits for it). */
-  appReady: () => call<null>('app_ready'),
+  appReady: (marks: Record<string, number>) => call<null>('app_ready', { marks }),
   about: () => call<AboutInfo>('about'),
   listRegions: () => call<Region[]>('list_regions'),
   listProfiles: () => call<AwsProfile[]>('list_profiles'),
@@ -169,6 +177,23 @@ export const api = {
     call<string>('start_redrive', { connectionId, sourceArn, destinationArn, rate }),
   listRedrives: (connectionId: string, sourceArn: string) => call<MoveTask[]>('list_redrives', { connectionId, sourceArn }),
   cancelRedrive: (connectionId: string, handle: string) => call<number>('cancel_redrive', { connectionId, handle }),
+  /** Sends each message to `toUrl`, then deletes it from `fromUrl` once it arrived. */
+  moveMessages: (connectionId: string, fromUrl: string, toUrl: string, items: MoveItem[]) =>
+    call<EntryOutcome[]>('move_messages', { connectionId, fromUrl, toUrl, items }),
+  /** Runs the simulator until `stopPoll(simId)`; `onTick` gets a tick a second. */
+  simulate: (
+    connectionId: string,
+    url: string,
+    dlqUrl: string | null,
+    simId: string,
+    settings: SimSettings,
+    onTick: (t: SimTick) => void,
+  ) => {
+    const channel = new Channel<SimTick>();
+    channel.onmessage = onTick;
+    return call<SimTick>('simulate', { connectionId, url, dlqUrl, simId, settings, onTick: channel });
+  },
+  connectionUsage: (connectionId: string) => call<UsageView>('connection_usage', { connectionId }),
   deleteMessages: (connectionId: string, url: string, handles: MessageHandle[]) =>
     call<EntryOutcome[]>('delete_messages', { connectionId, url, handles }),
   changeVisibility: (connectionId: string, url: string, handles: MessageHandle[], visibilityS: number) =>

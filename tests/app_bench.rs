@@ -77,6 +77,23 @@ fn descendants(root: u32) -> Vec<u32> {
     out
 }
 
+/// PSS in MiB of each process below `root` (itself included), by command name.
+fn pss_by_process(root: u32) -> Vec<(String, f64)> {
+    descendants(root)
+        .iter()
+        .filter_map(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+            let kb: f64 = rollup
+                .lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())?;
+            Some((name.trim().to_string(), kb / 1024.0))
+        })
+        .collect()
+}
+
 /// Summed proportional set size of a process and all its descendants, in MiB.
 fn pss_mib(root: u32) -> f64 {
     let kb: u64 = descendants(root)
@@ -175,6 +192,21 @@ struct WindowFigures {
     frame_ms: Vec<f64>,
     dom_rows: u64,
     pss_after_poll: f64,
+    /// Per process, after the poll.
+    breakdown: Vec<(String, f64)>,
+    /// Per process, with the Messages tab open, before polling.
+    before_poll: Vec<(String, f64)>,
+}
+
+/// The app's process below tauri-driver.
+fn app_pid(driver: u32) -> Result<u32> {
+    descendants(driver)
+        .into_iter()
+        .find(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/comm"))
+                .is_ok_and(|c| c.trim() == "sqs-pilot")
+        })
+        .context("the app's process under tauri-driver")
 }
 
 const POLL_AND_WAIT: &str = r#"
@@ -248,6 +280,9 @@ async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<Wind
         common::click(c, r#"[data-queue-name="bench-messages"] .qname"#).await?;
         common::click(c, "#tab-messages").await?;
         set_number(c, "#poll-count", 1000).await?;
+        std::thread::sleep(Duration::from_secs(2));
+        let app_pid = app_pid(app.driver.pid())?;
+        let before_poll = pss_by_process(app_pid);
         let mut poll_1000_ms = Vec::new();
         for _ in 0..runs {
             let ms = common::bounded(
@@ -270,19 +305,14 @@ async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<Wind
             .unwrap_or_default();
         let dom_rows = scroll["rows"].as_u64().unwrap_or(0);
         std::thread::sleep(Duration::from_secs(2));
-        let app_pid = descendants(app.driver.pid())
-            .into_iter()
-            .find(|p| {
-                std::fs::read_to_string(format!("/proc/{p}/comm"))
-                    .is_ok_and(|c| c.trim() == "sqs-pilot")
-            })
-            .context("the app's process under tauri-driver")?;
         Ok(WindowFigures {
             poll_1000_ms,
             poll_all_ms: all.as_f64().unwrap_or(f64::NAN),
             frame_ms,
             dom_rows,
             pss_after_poll: pss_mib(app_pid),
+            breakdown: pss_by_process(app_pid),
+            before_poll,
         })
     }
     .await;
@@ -437,6 +467,18 @@ async fn main() -> Result<()> {
     println!(
         "\nStart-up and idle memory: median of {} launches each (min–max), alternating, after one uncounted launch of each.",
         a.runs
+    );
+    let parts = |v: &[(String, f64)]| {
+        v.iter()
+            .filter(|(_, m)| *m >= 1.0)
+            .map(|(n, m)| format!("{n} {m:.0} MiB"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "Memory by process with a queue's Messages tab open, before polling: {}; after the polls: {}.",
+        parts(&w.before_poll),
+        parts(&w.breakdown)
     );
     Ok(())
 }

@@ -53,17 +53,32 @@ impl BulkSink for ProgressSink {
     }
 }
 
+/// Hands received messages to the window in chunks: whatever arrived in the last 100 ms goes as
+/// one channel message. Tauri evaluates small channel messages as scripts in the page, and a
+/// poll of 10,000 as 1,000 scripts cost the web process far more memory than the messages;
+/// chunks of 8 KiB and more travel as data instead.
 struct ChannelSink {
     channel: Channel<Vec<ReceivedMessage>>,
     stop: Arc<AtomicBool>,
+    buffer: Mutex<Vec<ReceivedMessage>>,
+}
+
+impl ChannelSink {
+    fn flush(&self) {
+        let batch = std::mem::take(&mut *self.buffer.lock().unwrap_or_else(|e| e.into_inner()));
+        if !batch.is_empty() && self.channel.send(batch).is_err() {
+            // The window is gone: stop receiving.
+            self.stop.store(true, Ordering::SeqCst);
+        }
+    }
 }
 
 impl PollSink for ChannelSink {
     fn deliver(&self, batch: Vec<ReceivedMessage>) {
-        if self.channel.send(batch).is_err() {
-            // The window is gone: stop receiving.
-            self.stop.store(true, Ordering::SeqCst);
-        }
+        self.buffer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(batch);
     }
     fn cancelled(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
@@ -117,11 +132,24 @@ pub async fn poll_messages(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert(poll_id.clone(), stop.clone());
-    let sink = ChannelSink {
+    let sink = Arc::new(ChannelSink {
         channel: on_batch,
         stop,
+        buffer: Mutex::new(Vec::new()),
+    });
+    let flusher = {
+        let sink = sink.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+            loop {
+                tick.tick().await;
+                sink.flush();
+            }
+        })
     };
-    let result = messages::poll(&client, &url, &settings, &sink).await;
+    let result = messages::poll(&client, &url, &settings, sink.as_ref()).await;
+    flusher.abort();
+    sink.flush();
     polls
         .0
         .lock()

@@ -45,7 +45,7 @@ fi
   echo "**The app against a blank Tauri page** (same toolchain and profile, same run):"
   echo
   scripts/with-keyring.sh cargo test --quiet --test app_bench -- --ours "$bin/sqs-pilot" --blank "$bin/blank-app" "${extra[@]}" 2>/dev/null |
-    sed -n '/^|/p; /^Start-up/p; /^Memory by/p'
+    awk '/^\|/ { print; table = 1; next } /^(Start-up|Memory by)/ { if (table) print ""; table = 0; print }'
 } | tee "$report"
 
 if ((quick)); then

@@ -451,28 +451,7 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
     css(c, r#".layout[data-started="true"]"#).await?;
     let sandbox_url = text_of(c, ".queues .target").await?.unwrap_or_default();
     let sdk = test_support::sdk_client(&sandbox_url);
-    let dlq = test_support::create_queue(&sdk, "e2e-jobs-dlq").await;
-    let dlq_arn = sdk
-        .get_queue_attributes()
-        .queue_url(&dlq)
-        .attribute_names(A::QueueArn)
-        .send()
-        .await?
-        .attributes()
-        .and_then(|a| a.get(&A::QueueArn).cloned())
-        .unwrap_or_default();
-    let source = sdk
-        .create_queue()
-        .queue_name("e2e-jobs")
-        .attributes(A::VisibilityTimeout, "1")
-        .attributes(
-            A::RedrivePolicy,
-            format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":1}}"#),
-        )
-        .send()
-        .await?
-        .queue_url
-        .unwrap_or_default();
+    let (source, _, _) = test_support::queue_with_dlq(&sdk, "e2e-jobs", 1, 1).await;
     click(c, "#refresh-queues").await?;
     click(c, r#"[data-queue-name="e2e-jobs"] .qname"#).await?;
 

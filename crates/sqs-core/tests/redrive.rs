@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use aws_sdk_sqs::types::QueueAttributeName as A;
 use sqs_core::client::SqsClient;
 use sqs_core::redrive;
 
@@ -17,29 +16,7 @@ async fn count(client: &SqsClient, url: &str) -> i64 {
 /// A source queue with a DLQ (max 1 receive) holding `n` dead messages. Returns (source, dlq url, dlq arn).
 async fn poisoned(client: &SqsClient, name: &str, n: usize) -> (String, String, String) {
     let sdk = &client.sdk;
-    let dlq = test_support::create_queue(sdk, format!("{name}-dlq")).await;
-    let dlq_arn = sdk
-        .get_queue_attributes()
-        .queue_url(&dlq)
-        .attribute_names(A::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes()
-        .and_then(|a| a.get(&A::QueueArn).cloned())
-        .unwrap();
-    let source = sdk
-        .create_queue()
-        .queue_name(name)
-        .attributes(
-            A::RedrivePolicy,
-            format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":1}}"#),
-        )
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let (source, dlq, dlq_arn) = test_support::queue_with_dlq(sdk, name, 1, 30).await;
     for i in 0..n {
         sdk.send_message()
             .queue_url(&source)

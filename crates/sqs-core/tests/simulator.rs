@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aws_sdk_sqs::types::QueueAttributeName as A;
 use sqs_core::simulator::{run, SimSettings, SimSink, SimTick};
 
 /// Stops when `done` says so about a tick, or after 30 s.
@@ -57,30 +56,7 @@ async fn failing_consumers_send_everything_to_the_dlq_and_healthy_ones_delete_it
         .expect("sandbox");
     let client = sqs_core::client::connect_local(&running.url).await.unwrap();
     let sdk = &client.sdk;
-    let dlq = test_support::create_queue(sdk, "sim-dlq").await;
-    let dlq_arn = sdk
-        .get_queue_attributes()
-        .queue_url(&dlq)
-        .attribute_names(A::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes()
-        .and_then(|a| a.get(&A::QueueArn).cloned())
-        .unwrap();
-    let source = sdk
-        .create_queue()
-        .queue_name("sim-work")
-        .attributes(A::VisibilityTimeout, "1")
-        .attributes(
-            A::RedrivePolicy,
-            format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":2}}"#),
-        )
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let (source, dlq, _) = test_support::queue_with_dlq(sdk, "sim-work", 2, 1).await;
 
     // 100 % failure: each message is received twice, fails twice, then moves to the DLQ.
     let sink = until(|t| t.dlq == Some(10));

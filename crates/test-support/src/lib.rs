@@ -165,6 +165,42 @@ pub async fn create_queue(sdk: &aws_sdk_sqs::Client, name: impl Into<String>) ->
         .expect("queue url")
 }
 
+/// A queue wired to a new dead-letter queue `<name>-dlq` after `max_receives` receives, with the
+/// given visibility timeout (seconds). Returns (queue URL, DLQ URL, DLQ ARN).
+pub async fn queue_with_dlq(
+    sdk: &aws_sdk_sqs::Client,
+    name: &str,
+    max_receives: u32,
+    visibility_s: u32,
+) -> (String, String, String) {
+    use aws_sdk_sqs::types::QueueAttributeName as A;
+    let dlq = create_queue(sdk, format!("{name}-dlq")).await;
+    let dlq_arn = sdk
+        .get_queue_attributes()
+        .queue_url(&dlq)
+        .attribute_names(A::QueueArn)
+        .send()
+        .await
+        .expect("DLQ attributes")
+        .attributes()
+        .and_then(|a| a.get(&A::QueueArn).cloned())
+        .expect("DLQ ARN");
+    let url = sdk
+        .create_queue()
+        .queue_name(name)
+        .attributes(A::VisibilityTimeout, visibility_s.to_string())
+        .attributes(
+            A::RedrivePolicy,
+            format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":{max_receives}}}"#),
+        )
+        .send()
+        .await
+        .expect("create queue with a DLQ")
+        .queue_url
+        .expect("queue url");
+    (url, dlq, dlq_arn)
+}
+
 /// A plain SDK client for a local endpoint with throwaway keys.
 pub fn sdk_client(endpoint: &str) -> aws_sdk_sqs::Client {
     let conf = aws_sdk_sqs::Config::builder()

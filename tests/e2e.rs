@@ -453,6 +453,13 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
     let sdk = test_support::sdk_client(&sandbox_url);
     let (source, _, _) = test_support::queue_with_dlq(&sdk, "e2e-jobs", 1, 1).await;
     click(c, "#refresh-queues").await?;
+    // The list links a queue to its dead-letter queue, with that queue's count.
+    text_contains(
+        c,
+        r#"[data-queue-name="e2e-jobs"] [data-col="dlq"]"#,
+        "DLQ: 0",
+    )
+    .await?;
     click(c, r#"[data-queue-name="e2e-jobs"] .qname"#).await?;
 
     // Poison three messages with the simulator: every consumer fails, so after one receive and

@@ -605,6 +605,7 @@ pub async fn queue_details(client: &SqsClient, url: &str) -> Result<QueueDetails
             in_flight: get(A::ApproximateNumberOfMessagesNotVisible).unwrap_or(0),
             delayed: get(A::ApproximateNumberOfMessagesDelayed).unwrap_or(0),
             created: get(A::CreatedTimestamp),
+            dead_letter_queue: crate::queues::dead_letter_name(attrs.get(&A::RedrivePolicy)),
         },
         modified: get(A::LastModifiedTimestamp),
         spec: spec_from_attributes(&name, &attrs, tags),

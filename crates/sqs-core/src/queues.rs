@@ -36,6 +36,15 @@ pub struct QueueCounts {
     /// Seconds since the Unix epoch.
     #[ts(type = "number | null")]
     pub created: Option<i64>,
+    /// The name of the queue's dead-letter queue, if it has one.
+    pub dead_letter_queue: Option<String>,
+}
+
+/// The DLQ's name from a RedrivePolicy attribute (`deadLetterTargetArn` ends in it).
+pub fn dead_letter_name(redrive_policy: Option<&String>) -> Option<String> {
+    let policy: serde_json::Value = serde_json::from_str(redrive_policy?).ok()?;
+    let arn = policy.get("deadLetterTargetArn")?.as_str()?;
+    arn.rsplit(':').next().map(str::to_string)
 }
 
 /// The counts of one queue, or why they could not be read.
@@ -138,6 +147,7 @@ pub async fn queue_counts(client: &SqsClient, url: &str) -> Result<QueueCounts, 
         .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
         .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesDelayed)
         .attribute_names(QueueAttributeName::CreatedTimestamp)
+        .attribute_names(QueueAttributeName::RedrivePolicy)
         .send()
         .await
         .map_err(|e| CoreError::from_sdk(e, &client.target))?;
@@ -148,6 +158,9 @@ pub async fn queue_counts(client: &SqsClient, url: &str) -> Result<QueueCounts, 
             .unwrap_or(0),
         delayed: attr_i64(a, QueueAttributeName::ApproximateNumberOfMessagesDelayed).unwrap_or(0),
         created: attr_i64(a, QueueAttributeName::CreatedTimestamp),
+        dead_letter_queue: dead_letter_name(
+            a.and_then(|m| m.get(&QueueAttributeName::RedrivePolicy)),
+        ),
     })
 }
 
@@ -175,7 +188,15 @@ pub async fn queue_stats(client: &SqsClient, urls: Vec<String>) -> Vec<QueueStat
 
 #[cfg(test)]
 mod tests {
-    use super::name_from_url;
+    use super::{dead_letter_name, name_from_url};
+
+    #[test]
+    fn dead_letter_queue_name_from_the_policy() {
+        let p = r#"{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:123456789012:orders-dlq","maxReceiveCount":5}"#.to_string();
+        assert_eq!(dead_letter_name(Some(&p)).as_deref(), Some("orders-dlq"));
+        assert_eq!(dead_letter_name(None), None);
+        assert_eq!(dead_letter_name(Some(&"not json".to_string())), None);
+    }
 
     #[test]
     fn name_is_the_last_path_segment() {

@@ -7,4 +7,8 @@ export type QueueCounts = { available: number, in_flight: number, delayed: numbe
 /**
  * Seconds since the Unix epoch.
  */
-created: number | null, };
+created: number | null, 
+/**
+ * The name of the queue's dead-letter queue, if it has one.
+ */
+dead_letter_queue: string | null, };

@@ -3,6 +3,11 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 
+// Before the first layout: on Linux the UI font is fontconfig's sans-serif (see app.css).
+if (/Linux/.test(navigator.userAgent) && !/Android/.test(navigator.userAgent)) {
+  document.documentElement.dataset.os = 'linux';
+}
+
 const app = mount(App, { target: document.getElementById('app')! });
 
 export default app;

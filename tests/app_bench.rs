@@ -191,11 +191,16 @@ struct WindowFigures {
     poll_all_ms: f64,
     frame_ms: Vec<f64>,
     dom_rows: u64,
+    /// After the polls, before the scroll test.
     pss_after_poll: f64,
+    /// After scrolling through every row too.
+    pss_after_scroll: f64,
     /// Per process, after the poll.
     breakdown: Vec<(String, f64)>,
     /// Per process, with the Messages tab open, before polling.
     before_poll: Vec<(String, f64)>,
+    /// Per process, after polling, before scrolling.
+    after_poll: Vec<(String, f64)>,
 }
 
 /// The app's process below tauri-driver.
@@ -298,6 +303,8 @@ async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<Wind
             c.execute_async(POLL_AND_WAIT, vec![serde_json::json!(messages)]),
         )
         .await?;
+        std::thread::sleep(Duration::from_secs(2));
+        let after_poll = pss_by_process(app_pid);
         let scroll = common::bounded("scrolling", c.execute_async(SCROLL, vec![])).await?;
         let frame_ms: Vec<f64> = scroll["deltas"]
             .as_array()
@@ -310,9 +317,11 @@ async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<Wind
             poll_all_ms: all.as_f64().unwrap_or(f64::NAN),
             frame_ms,
             dom_rows,
-            pss_after_poll: pss_mib(app_pid),
+            pss_after_poll: after_poll.iter().map(|(_, m)| m).sum(),
+            pss_after_scroll: pss_mib(app_pid),
             breakdown: pss_by_process(app_pid),
             before_poll,
+            after_poll,
         })
     }
     .await;
@@ -411,6 +420,13 @@ async fn main() -> Result<()> {
             verdict(w.pss_after_poll <= bp + 120.0)
         ),
         format!(
+            "| memory after also scrolling through all {} rows | {:.1} MiB | {:.1} MiB (blank, idle) | {:.2}× | |",
+            group_thousands(a.messages),
+            w.pss_after_scroll,
+            bp,
+            w.pss_after_scroll / bp
+        ),
+        format!(
             "| binary size | {:.1} MiB | {:.1} MiB | {:.2}× | |",
             mib(size(&a.ours)),
             mib(size(&a.blank)),
@@ -476,8 +492,9 @@ async fn main() -> Result<()> {
             .join(", ")
     };
     println!(
-        "Memory by process with a queue's Messages tab open, before polling: {}; after the polls: {}.",
+        "Memory by process with a queue's Messages tab open, before polling: {}; after the polls: {}; after scrolling too: {}.",
         parts(&w.before_poll),
+        parts(&w.after_poll),
         parts(&w.breakdown)
     );
     Ok(())

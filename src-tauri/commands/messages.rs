@@ -37,6 +37,11 @@ impl Polls {
     pub(crate) fn finish(&self, id: &str) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
+    fn stop(&self, id: &str) {
+        if let Some(flag) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            flag.store(true, Ordering::SeqCst);
+        }
+    }
 }
 
 struct ProgressSink {
@@ -54,9 +59,8 @@ impl BulkSink for ProgressSink {
 }
 
 /// Hands received messages to the window in chunks: whatever arrived in the last 100 ms goes as
-/// one channel message. Tauri evaluates small channel messages as scripts in the page, and a
-/// poll of 10,000 as 1,000 scripts cost the web process far more memory than the messages;
-/// chunks of 8 KiB and more travel as data instead.
+/// one channel message, not one per receive of 10 (a poll of 10,000 would be a thousand IPC
+/// messages, each evaluated as a script by the page; chunks of 8 KiB and more travel as data).
 struct ChannelSink {
     channel: Channel<Vec<ReceivedMessage>>,
     stop: Arc<AtomicBool>,
@@ -126,15 +130,9 @@ pub async fn poll_messages(
     on_batch: Channel<Vec<ReceivedMessage>>,
 ) -> CommandResult<usize> {
     let client = state.client(&connection_id).await?;
-    let stop = Arc::new(AtomicBool::new(false));
-    polls
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(poll_id.clone(), stop.clone());
     let sink = Arc::new(ChannelSink {
         channel: on_batch,
-        stop,
+        stop: polls.start(&poll_id),
         buffer: Mutex::new(Vec::new()),
     });
     let flusher = {
@@ -150,25 +148,14 @@ pub async fn poll_messages(
     let result = messages::poll(&client, &url, &settings, sink.as_ref()).await;
     flusher.abort();
     sink.flush();
-    polls
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&poll_id);
+    polls.finish(&poll_id);
     Ok(result?)
 }
 
 /// Asks a running poll to stop after the receives in progress.
 #[tauri::command]
 pub fn stop_poll(polls: State<'_, Polls>, poll_id: String) {
-    if let Some(flag) = polls
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&poll_id)
-    {
-        flag.store(true, Ordering::SeqCst);
-    }
+    polls.stop(&poll_id);
 }
 
 #[tauri::command]

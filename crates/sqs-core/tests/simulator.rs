@@ -27,6 +27,14 @@ impl SimSink for Until {
     }
 }
 
+impl Until {
+    /// Every worker log line of the run.
+    fn log(&self) -> Vec<String> {
+        let ticks = self.ticks.lock().unwrap();
+        ticks.iter().flat_map(|t| t.log.clone()).collect()
+    }
+}
+
 fn until(done: impl Fn(&SimTick) -> bool + Send + Sync + 'static) -> Arc<Until> {
     Arc::new(Until {
         done: Box::new(done),
@@ -81,13 +89,7 @@ async fn failing_consumers_send_everything_to_the_dlq_and_healthy_ones_delete_it
         .await
         .unwrap();
     assert_eq!(q.available + q.in_flight + q.delayed, 0);
-    let log: Vec<String> = sink
-        .ticks
-        .lock()
-        .unwrap()
-        .iter()
-        .flat_map(|t| t.log.clone())
-        .collect();
+    let log = sink.log();
     assert!(
         log.iter().any(|l| l.contains("FAILED \"job 1\"")),
         "{log:?}"
@@ -105,13 +107,7 @@ async fn failing_consumers_send_everything_to_the_dlq_and_healthy_ones_delete_it
         .unwrap();
     assert_eq!((last.sent, last.deleted, last.failed), (15, 15, 0));
     assert_eq!(last.dlq, Some(10));
-    let log: Vec<String> = sink
-        .ticks
-        .lock()
-        .unwrap()
-        .iter()
-        .flat_map(|t| t.log.clone())
-        .collect();
+    let log = sink.log();
     assert!(
         log.iter().any(|l| l.contains("Received message: job ")),
         "{log:?}"

@@ -483,6 +483,31 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
     text_contains(c, "#dlq-waiting", "3 dead letters waiting").await?;
     click(c, "#attr-dlq button.link").await?;
     text_contains(c, "#redrive-title", "Dead letters").await?;
+
+    // Move one chosen dead letter back with an edited body: sent first, then deleted here.
+    click(c, "#tab-messages").await?;
+    click(c, r#"input[name="mode"][value="receive"]"#).await?;
+    retype(c, "#poll-count", "1").await?;
+    click(c, "#poll-start").await?;
+    text_contains(c, "#poll-received", "1 received").await?;
+    css(c, "#poll-start").await?;
+    text_contains(c, "[data-message-id]", "e2e-jobs").await?; // the From column
+    click(c, "[data-message-id] input[type=checkbox]").await?;
+    click(c, "#msg-move").await?;
+    click(c, r#"#copy-target option[value$="/e2e-jobs"]"#).await?;
+    retype(c, "#send-to-body", "fixed by hand").await?;
+    click(c, "#copy-send").await?;
+    text_contains(c, "#copy-done", "1 moved to e2e-jobs").await?;
+    click(
+        c,
+        r#"dialog[aria-label="Move messages to a queue"] button[type="button"]"#,
+    )
+    .await?;
+    text_contains(c, "#msg-outcome", "1 moved").await?;
+
+    // Redrive the other two with a move task.
+    click(c, "#tab-overview").await?;
+    text_contains(c, "#redrive-start", "Redrive all 2").await?;
     click(c, "#redrive-start").await?;
     text_contains(c, r#"table[aria-label="Recent redrives"]"#, "ompleted").await?; // shown capitalised
     screenshot("e2e-redrive.png");
@@ -498,6 +523,19 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
             .map(String::as_str),
         Some("3"),
         "the three messages are back in the source queue"
+    );
+    let bodies = sdk
+        .receive_message()
+        .queue_url(&source)
+        .max_number_of_messages(10)
+        .send()
+        .await?;
+    assert!(
+        bodies
+            .messages()
+            .iter()
+            .any(|m| m.body() == Some("fixed by hand")),
+        "the edited body arrived"
     );
     Ok(())
 }

@@ -46,7 +46,6 @@ fn views(cfg: &AppConfig, sandbox_url: Option<&str>) -> Vec<ConnectionView> {
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> {
-    tracing::debug!("app_status asked at {} ms", crate::since_start_ms());
     let cfg = state.config.lock().await;
     let notice = state.notice.lock().map(|mut n| n.take()).unwrap_or(None);
     let store = state.secrets.clone();
@@ -55,7 +54,6 @@ pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> 
         .unwrap_or("unavailable")
         .to_string();
     let sandbox = state.sandbox_url();
-    tracing::debug!("app_status answered at {} ms", crate::since_start_ms());
     Ok(AppStatus {
         connections: views(&cfg, sandbox.as_deref().ok()),
         // First launch: the sandbox, so the app works with no AWS account.

@@ -37,6 +37,8 @@ const COMMANDS: &[&str] = &[
     "move_messages",
     "simulate",
     "connection_usage",
+    "tour_progress",
+    "close_tour",
 ];
 
 fn main() {

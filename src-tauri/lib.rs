@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod sandbox;
 mod state;
+mod window_fit;
 
 pub use error::CommandError;
 pub use state::AppState;
@@ -39,6 +40,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             app.manage(state);
             app.manage(commands::messages::Polls::default());
             app.manage(sqs_core::recent::RecentStore::new(&sandbox::app_data_dir()));
+            window_fit::fit_main_window(app);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -76,6 +78,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::redrive::move_messages,
             commands::simulate::simulate,
             commands::simulate::connection_usage,
+            commands::tour::tour_progress,
+            commands::tour::close_tour,
         ])
 }
 

@@ -221,7 +221,7 @@ document.querySelector('#poll-start').click();
 const check = () => {
   const r = document.querySelector('#poll-received');
   const finished = r && /^[\d,. ]+ received$/.test(r.textContent.trim())
-    && Number(r.textContent.replace(/\D/g, '')) === want && document.querySelector('#poll-start');
+    && Number(r.textContent.replace(/\D/g, '')) === want && document.querySelector('#poll-start[data-polling="false"]');
   if (finished && document.querySelector('.scroller .mrow')) {
     requestAnimationFrame(() => done(performance.now() - t0));
   } else {

@@ -226,6 +226,9 @@ async fn queue_form_scenario(c: &Client) -> Result<()> {
     screenshot("e2e-queue-form.png");
     click(c, "#q-submit").await?;
     text_contains(c, "main h1", "e2e-orders.fifo").await?;
+    // A new queue opens on Messages, where the next step is; its settings are under Overview.
+    css(c, r#"#tab-messages[aria-selected="true"]"#).await?;
+    click(c, "#tab-overview").await?;
     text_contains(c, "#attr-dlq", "e2e-orders-dlq.fifo").await?;
     screenshot("e2e-queue-details.png");
 
@@ -350,7 +353,7 @@ async fn messages_scenario(c: &Client) -> Result<()> {
     // Peek it, open its details, see all three attributes.
     click(c, "#poll-start").await?;
     text_contains(c, "#poll-received", "1 received").await?;
-    css(c, "#poll-start").await?; // the poll has ended
+    css(c, r#"#poll-start[data-polling="false"]"#).await?; // the poll has ended
     click(c, "[data-message-id] .link").await?;
     let attrs = text_contains(c, "#msg-attrs", "thumb").await?;
     for want in [
@@ -482,6 +485,7 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
     click(c, "#tab-overview").await?;
     text_contains(c, "#dlq-waiting", "3 dead letters waiting").await?;
     click(c, "#attr-dlq button.link").await?;
+    click(c, "#tab-overview").await?;
     text_contains(c, "#redrive-title", "Dead letters").await?;
 
     // Move one chosen dead letter back with an edited body: sent first, then deleted here.
@@ -490,7 +494,7 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
     retype(c, "#poll-count", "1").await?;
     click(c, "#poll-start").await?;
     text_contains(c, "#poll-received", "1 received").await?;
-    css(c, "#poll-start").await?;
+    css(c, r#"#poll-start[data-polling="false"]"#).await?;
     text_contains(c, "[data-message-id]", "e2e-jobs").await?; // the From column
     click(c, "[data-message-id] input[type=checkbox]").await?;
     click(c, "#msg-move").await?;

@@ -25,6 +25,8 @@ pub struct AppStatus {
     pub keychain: String,
     /// Why the local sandbox is not running (None when it runs; its URL is in its connection).
     pub sandbox_error: Option<String>,
+    /// How far the first-launch tour got.
+    pub tour: sqs_core::config::TourProgress,
 }
 
 /// The result of "Test connection".
@@ -65,6 +67,7 @@ pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> 
         notice,
         keychain,
         sandbox_error: sandbox.err(),
+        tour: cfg.tour.clone(),
     })
 }
 

@@ -18,8 +18,10 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
+use crate::commands::tour;
 use crate::error::CommandResult;
 use crate::state::AppState;
+use sqs_core::config::TourStep;
 
 /// Stop flags of the long jobs (polls, bulk sends) that are running, by the id the UI gave them.
 #[derive(Default)]
@@ -99,6 +101,7 @@ pub async fn send_message(
 ) -> CommandResult<SentMessage> {
     let client = state.client(&connection_id).await?;
     let sent = messages::send_message(&client, &url, &message).await?;
+    tour::mark(&state, TourStep::Sent).await;
     // The message is sent; failing to remember it is only logged.
     if let Err(e) = recent.remember(
         &url,
@@ -149,6 +152,9 @@ pub async fn poll_messages(
     flusher.abort();
     sink.flush();
     polls.finish(&poll_id);
+    if matches!(result, Ok(n) if n > 0) {
+        tour::mark(&state, TourStep::Polled).await;
+    }
     Ok(result?)
 }
 
@@ -166,7 +172,11 @@ pub async fn delete_messages(
     handles: Vec<MessageHandle>,
 ) -> CommandResult<Vec<EntryOutcome>> {
     let client = state.client(&connection_id).await?;
-    Ok(messages::delete_messages(&client, &url, &handles).await?)
+    let outcomes = messages::delete_messages(&client, &url, &handles).await?;
+    if outcomes.iter().any(|o| o.ok) {
+        tour::mark(&state, TourStep::Deleted).await;
+    }
+    Ok(outcomes)
 }
 
 /// Changes how long messages stay in flight; 0 releases them now.
@@ -215,6 +225,9 @@ pub async fn bulk_send(
     };
     let result = bulk::send_all(&client, &url, msgs, problems, 8, &sink).await;
     polls.finish(&job_id);
+    if matches!(&result, Ok(r) if r.sent > 0) {
+        tour::mark(&state, TourStep::Sent).await;
+    }
     Ok(result?)
 }
 

@@ -7,3 +7,4 @@ pub mod queues;
 pub mod redrive;
 pub mod sandbox;
 pub mod simulate;
+pub mod tour;

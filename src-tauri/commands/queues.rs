@@ -4,8 +4,10 @@ use sqs_core::queue_admin::{self, CreatedQueue, QueueDetails, QueueSpec};
 use sqs_core::queues::{self, QueueRow, QueueStats};
 use tauri::State;
 
+use crate::commands::tour;
 use crate::error::CommandResult;
 use crate::state::AppState;
+use sqs_core::config::TourStep;
 
 /// Every queue of a connection (optionally only names starting with `prefix`).
 #[tauri::command]
@@ -37,7 +39,9 @@ pub async fn create_queue(
     spec: QueueSpec,
 ) -> CommandResult<CreatedQueue> {
     let client = state.client(&connection_id).await?;
-    Ok(queue_admin::create_queue(&client, &spec).await?)
+    let created = queue_admin::create_queue(&client, &spec).await?;
+    tour::mark(&state, TourStep::Created).await;
+    Ok(created)
 }
 
 /// Everything the queue details page shows.

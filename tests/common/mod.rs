@@ -53,6 +53,11 @@ pub fn tauri_driver_bin() -> PathBuf {
 }
 
 pub fn start_driver(config_dir: &Path, data_dir: &Path) -> Driver {
+    start_driver_with(config_dir, data_dir, &[])
+}
+
+/// tauri-driver with extra environment for the app (e.g. `GTK_THEME=Adwaita:dark`).
+pub fn start_driver_with(config_dir: &Path, data_dir: &Path, env: &[(&str, &str)]) -> Driver {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "DISPLAY is not set: run inside scripts/with-keyring.sh"
@@ -70,6 +75,7 @@ pub fn start_driver(config_dir: &Path, data_dir: &Path) -> Driver {
         .env("SQS_PILOT_CONFIG_DIR", config_dir)
         .env("SQS_PILOT_DATA_DIR", data_dir)
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -210,12 +216,21 @@ impl App {
         Self::open_binary(Path::new(env!("CARGO_BIN_EXE_sqs-pilot"))).await
     }
 
+    /// The app built with these tests, on fresh settings and data, with extra environment.
+    pub async fn open_with(env: &[(&str, &str)]) -> App {
+        Self::open_binary_with(Path::new(env!("CARGO_BIN_EXE_sqs-pilot")), env).await
+    }
+
     /// A given build of the app (the benchmark's release binary), on fresh settings and data.
     pub async fn open_binary(binary: &Path) -> App {
+        Self::open_binary_with(binary, &[]).await
+    }
+
+    async fn open_binary_with(binary: &Path, env: &[(&str, &str)]) -> App {
         let serial = SERIAL.lock().await;
         let config_dir = tempfile::tempdir().unwrap();
         let data_dir = tempfile::tempdir().unwrap();
-        let driver = start_driver(config_dir.path(), data_dir.path());
+        let driver = start_driver_with(config_dir.path(), data_dir.path(), env);
         let client = open_app(&driver, binary).await;
         App {
             client,
@@ -247,4 +262,206 @@ impl App {
 pub async fn retype(c: &Client, sel: &str, text: &str) -> Result<()> {
     type_into(c, sel, "\u{E009}a\u{E009}\u{E003}").await?;
     type_into(c, sel, text).await
+}
+
+/// WebDriver's codes for keys that are not characters.
+pub mod keys {
+    pub const RELEASE: &str = "\u{E000}";
+    pub const BACKSPACE: &str = "\u{E003}";
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const SHIFT: &str = "\u{E008}";
+    pub const CTRL: &str = "\u{E009}";
+    pub const ESCAPE: &str = "\u{E00C}";
+    pub const SPACE: &str = "\u{E00D}";
+}
+
+/// Runs a script in the page and returns its value.
+pub async fn js(c: &Client, script: &str) -> Result<serde_json::Value> {
+    bounded(script, c.execute(script, vec![])).await
+}
+
+/// Describes the focused element ("BUTTON#poll-start", "BODY", …).
+pub async fn focused(c: &Client) -> Result<String> {
+    let v = js(
+        c,
+        "const e = document.activeElement; if (!e) return 'none'; \
+         return e.tagName + (e.id ? '#' + e.id : '') + (e.getAttribute('aria-label') ? '[' + e.getAttribute('aria-label') + ']' : '');",
+    )
+    .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// Fails when keyboard focus was lost to the page body.
+pub async fn focus_kept(c: &Client, after: &str) -> Result<String> {
+    let f = focused(c).await?;
+    if f == "BODY" || f == "none" || f == "HTML" {
+        bail!("after {after}, focus fell to the page body");
+    }
+    Ok(f)
+}
+
+/// Types keys into whatever has focus, as a person at the keyboard does (WebDriver actions, not
+/// an element's send-keys, which would focus an element itself). Ctrl and Shift stay down until
+/// pressed again or until `keys::RELEASE`.
+pub async fn press(c: &Client, keys: &str, what: &str) -> Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut acts = KeyActions::new("keyboard".to_string());
+    let mut held: Vec<char> = Vec::new();
+    for ch in keys.chars() {
+        match ch {
+            '\u{E000}' => {
+                for m in held.drain(..).rev() {
+                    acts = acts.then(KeyAction::Up { value: m });
+                }
+            }
+            '\u{E008}' | '\u{E009}' => {
+                if let Some(i) = held.iter().position(|m| *m == ch) {
+                    held.remove(i);
+                    acts = acts.then(KeyAction::Up { value: ch });
+                } else {
+                    held.push(ch);
+                    acts = acts.then(KeyAction::Down { value: ch });
+                }
+            }
+            _ => {
+                acts = acts
+                    .then(KeyAction::Down { value: ch })
+                    .then(KeyAction::Up { value: ch });
+            }
+        }
+    }
+    for m in held.drain(..).rev() {
+        acts = acts.then(KeyAction::Up { value: m });
+    }
+    bounded(what, c.perform_actions(acts)).await?;
+    Ok(())
+}
+
+/// Presses Tab (or Shift+Tab) until the focused element matches `sel`; focus must never fall to
+/// the body on the way.
+pub async fn tab_to(c: &Client, sel: &str, backwards: bool) -> Result<()> {
+    let key = if backwards {
+        format!("{}{}{}", keys::SHIFT, keys::TAB, keys::RELEASE)
+    } else {
+        keys::TAB.to_string()
+    };
+    for _ in 0..60 {
+        let here = bounded(
+            "matching focus",
+            c.execute(
+                "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
+                vec![serde_json::json!(sel)],
+            ),
+        )
+        .await?;
+        if here.as_bool() == Some(true) {
+            return Ok(());
+        }
+        press(c, &key, "Tab").await?;
+        focus_kept(c, &format!("Tab towards {sel}")).await?;
+    }
+    bail!("Tab never reached {sel}; focus is on {}", focused(c).await?)
+}
+
+/// Waits until the focused element matches `sel`.
+pub async fn focus_on(c: &Client, sel: &str) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let here = bounded(
+            "matching focus",
+            c.execute(
+                "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
+                vec![serde_json::json!(sel)],
+            ),
+        )
+        .await?;
+        if here.as_bool() == Some(true) {
+            return Ok(());
+        }
+        if start.elapsed() > WAIT {
+            bail!("focus never moved to {sel}; it is on {}", focused(c).await?);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// An element's rectangle in the viewport: (left, top, right, bottom).
+pub async fn rect(c: &Client, sel: &str) -> Result<(f64, f64, f64, f64)> {
+    let v = bounded(
+        sel,
+        c.execute(
+            "const e = document.querySelector(arguments[0]); if (!e) return null; const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];",
+            vec![serde_json::json!(sel)],
+        ),
+    )
+    .await?;
+    let a = v
+        .as_array()
+        .with_context(|| format!("{sel} is not on the page"))?;
+    let n = |i: usize| a[i].as_f64().unwrap_or(f64::NAN);
+    Ok((n(0), n(1), n(2), n(3)))
+}
+
+/// The page's viewport size.
+pub async fn viewport(c: &Client) -> Result<(f64, f64)> {
+    let v = js(c, "return [window.innerWidth, window.innerHeight];").await?;
+    Ok((
+        v[0].as_f64().unwrap_or_default(),
+        v[1].as_f64().unwrap_or_default(),
+    ))
+}
+
+/// Resizes the window and waits until the page sees the new size.
+pub async fn window_size(c: &Client, w: u32, h: u32) -> Result<()> {
+    bounded("resizing the window", c.set_window_size(w, h)).await?;
+    let start = Instant::now();
+    loop {
+        let (vw, vh) = viewport(c).await?;
+        if (vw - w as f64).abs() < 2.0 && (vh - h as f64).abs() < 2.0 {
+            return Ok(());
+        }
+        if start.elapsed() > WAIT {
+            bail!("the window is {vw}×{vh}, not {w}×{h}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Runs axe-core (the npm devDependency) in the window and fails on critical or serious
+/// violations, naming each rule and the elements it found.
+pub async fn axe(c: &Client, screen: &str) -> Result<()> {
+    let loaded = js(c, "return typeof window.axe === 'object';").await?;
+    if loaded.as_bool() != Some(true) {
+        let src_path = test_support::workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+        let src = std::fs::read_to_string(&src_path)
+            .with_context(|| format!("{} (run scripts/setup.sh test)", src_path.display()))?;
+        bounded("loading axe-core", c.execute(&src, vec![])).await?;
+    }
+    let script = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] }).then(
+  (r) => done(r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).map((n) => n.target.join(' ') + (n.failureSummary ? ' (' + n.failureSummary.replace(/\s+/g, ' ').slice(0, 160) + ')' : '')).join('; ')}`)),
+  (e) => done(['axe failed: ' + e]));
+"#;
+    let v = match tokio::time::timeout(Duration::from_secs(60), c.execute_async(script, vec![]))
+        .await
+    {
+        Ok(r) => r.context("running axe")?,
+        Err(_) => bail!("axe did not finish within 60 s on {screen}"),
+    };
+    let found: Vec<String> = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    eprintln!("e2e: axe on {screen}: {} critical/serious", found.len());
+    if !found.is_empty() {
+        bail!("axe on {screen}:\n{}", found.join("\n"));
+    }
+    Ok(())
 }

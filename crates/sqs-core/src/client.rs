@@ -9,6 +9,7 @@ use aws_sdk_sqs::config::timeout::TimeoutConfig;
 use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
 
 use crate::connection::{Connection, ConnectionSettings, Secret};
+use crate::sent_ids::SentIds;
 use crate::usage::{RequestCounter, Usage};
 use crate::{profiles, CoreError};
 
@@ -23,6 +24,8 @@ pub struct SqsClient {
     pub target: String,
     /// The requests this client has sent (shown with their cost).
     pub usage: Arc<Usage>,
+    /// FIFO message ids sent recently, to tell a send SQS dropped as a duplicate.
+    pub sent: Arc<SentIds>,
 }
 
 impl SqsClient {
@@ -32,6 +35,7 @@ impl SqsClient {
             sdk,
             target: target.into(),
             usage: Arc::default(),
+            sent: Arc::default(),
         }
     }
 }
@@ -70,6 +74,7 @@ fn static_client(
         sdk: aws_sdk_sqs::Client::from_conf(b.build()),
         target,
         usage,
+        sent: Arc::default(),
     }
 }
 
@@ -139,6 +144,7 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                 sdk: aws_sdk_sqs::Client::from_conf(conf),
                 target: format!("SQS in {region}"),
                 usage,
+                sent: Arc::default(),
             })
         }
     }

@@ -24,6 +24,48 @@ pub struct AppConfig {
     pub last_used: Option<String>,
     #[serde(default)]
     pub sandbox: SandboxSettings,
+    #[serde(default)]
+    pub tour: TourProgress,
+}
+
+/// How far the first-launch tour got. A step is done once the user did it by any path (the
+/// form, a shortcut, an import, another screen), so the tour is never stale after a relaunch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TourProgress {
+    #[serde(default)]
+    pub created: bool,
+    #[serde(default)]
+    pub sent: bool,
+    #[serde(default)]
+    pub polled: bool,
+    #[serde(default)]
+    pub deleted: bool,
+    /// The user closed the tour (skipped it, or pressed Done at the end).
+    #[serde(default)]
+    pub closed: bool,
+}
+
+/// One thing the tour teaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TourStep {
+    Created,
+    Sent,
+    Polled,
+    Deleted,
+}
+
+impl TourProgress {
+    /// Marks a step done; true when that changed anything (so the file is written only then).
+    pub fn mark(&mut self, step: TourStep) -> bool {
+        let flag = match step {
+            TourStep::Created => &mut self.created,
+            TourStep::Sent => &mut self.sent,
+            TourStep::Polled => &mut self.polled,
+            TourStep::Deleted => &mut self.deleted,
+        };
+        !std::mem::replace(flag, true)
+    }
 }
 
 /// How the built-in local sandbox runs.
@@ -220,7 +262,26 @@ mod tests {
                 enabled: false,
                 port: Some(9324),
             },
+            tour: TourProgress {
+                created: true,
+                ..TourProgress::default()
+            },
         }
+    }
+
+    #[test]
+    fn tour_steps_are_marked_once_and_survive_a_reload() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path());
+        let mut c = AppConfig::default();
+        assert!(c.tour.mark(TourStep::Sent));
+        assert!(
+            !c.tour.mark(TourStep::Sent),
+            "a second mark changes nothing"
+        );
+        store.save(&c).unwrap();
+        let back = store.load().unwrap();
+        assert!(back.tour.sent && !back.tour.created && !back.tour.closed);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod recent;
 pub mod redrive;
 pub mod regions;
 pub mod secrets;
+pub mod sent_ids;
 pub mod simulator;
 pub mod usage;
 

@@ -54,8 +54,9 @@ impl OutgoingMessage {
                 "The body is empty; SQS needs at least one character.",
             ));
         }
-        sqs_rules::check_body_characters(&self.body)
-            .map_err(|e| CoreError::field("body", e.message))?;
+        if let Some(problem) = sqs_rules::describe_bad_body_character(&self.body) {
+            return Err(CoreError::field("body", problem));
+        }
         sqs_rules::check_attribute_count(self.attributes.len())
             .map_err(|e| CoreError::field("attributes", e.message))?;
         let mut seen = std::collections::HashSet::new();
@@ -118,6 +119,9 @@ pub struct SentMessage {
     pub sequence_number: Option<String>,
     pub md5_of_body: String,
     pub md5_of_attributes: Option<String>,
+    /// SQS dropped this send as a duplicate of a message sent in the last five minutes (same
+    /// deduplication id); `message_id` is that first message's.
+    pub duplicate: bool,
 }
 
 /// Sends one message (FIFO rules when the queue's name ends in `.fifo`), and checks the MD5s.
@@ -165,11 +169,14 @@ pub async fn send_message(
     if r.md5_of_message_body().is_some_and(|m| m != md5_body) {
         return Err(CoreError::Network("The body's checksum did not match: the message may have been changed on the way. Send it again.".into()));
     }
+    let message_id = r.message_id().unwrap_or_default().to_string();
+    let duplicate = url.ends_with(".fifo") && client.sent.seen_before(url, &message_id);
     Ok(SentMessage {
-        message_id: r.message_id().unwrap_or_default().to_string(),
+        message_id,
         sequence_number: r.sequence_number().map(str::to_string),
         md5_of_body: md5_body,
         md5_of_attributes: sqs_rules::md5_of_attributes(&attrs),
+        duplicate,
     })
 }
 
@@ -572,7 +579,11 @@ mod tests {
         assert_eq!(field(&m, false).as_deref(), Some("delay_s"));
         let mut m = msg();
         m.body = "bad\u{0}".into();
-        assert!(m.validate(false).unwrap_err().to_string().contains("#x0"));
+        let said = m.validate(false).unwrap_err().to_string();
+        assert!(
+            said.contains("NUL character (U+0000) at line 1, column 4"),
+            "{said}"
+        );
         let mut m = msg();
         m.attributes = vec![AttributeValue {
             name: "AWS.x".into(),

@@ -50,6 +50,24 @@ pub fn check_body_characters(body: &str) -> Result<(), RuleError> {
     }
 }
 
+/// The first character SQS refuses in a body, described for people: which character, where
+/// (line and column, counted in characters), and what to do. None when every character is allowed.
+pub fn describe_bad_body_character(body: &str) -> Option<String> {
+    let (at, c) = body.char_indices().find(|(_, c)| !allowed_char(*c))?;
+    let before = &body[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let name = match c as u32 {
+        0 => "a NUL character (U+0000)".to_string(),
+        0x1B => "an escape character (U+001B)".to_string(),
+        n if n < 0x20 || n == 0x7F => format!("the control character U+{n:04X}"),
+        n => format!("the character U+{n:04X}, which SQS does not allow"),
+    };
+    Some(format!(
+        "The body has {name} at line {line}, column {column}. SQS takes text with tabs, line breaks and printable characters only: remove it, or send binary data base64-encoded."
+    ))
+}
+
 /// A message attribute: a string value for String/Number types, bytes for Binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageAttr {
@@ -221,6 +239,15 @@ mod tests {
             string: s.map(Into::into),
             binary: b.map(<[u8]>::to_vec),
         }
+    }
+
+    #[test]
+    fn a_bad_body_character_is_described_with_its_line_and_column() {
+        let text = describe_bad_body_character("{\n  \"a\": \"x\u{1}\"\n}").unwrap();
+        assert!(text.contains("control character U+0001"), "{text}");
+        assert!(text.contains("line 2, column 10"), "{text}");
+        assert!(!text.contains("#x"), "{text}");
+        assert_eq!(describe_bad_body_character("fine\ttext\r\n"), None);
     }
 
     #[test]

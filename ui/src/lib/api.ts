@@ -33,6 +33,7 @@ import type { MoveItem } from './bindings/MoveItem';
 import type { SimSettings } from './bindings/SimSettings';
 import type { SimTick } from './bindings/SimTick';
 import type { UsageView } from './bindings/UsageView';
+import type { TourProgress } from './bindings/TourProgress';
 
 export type {
   AboutInfo,
@@ -67,6 +68,7 @@ export type {
   SimSettings,
   SimTick,
   UsageView,
+  TourProgress,
 };
 export type { LineProblem } from './bindings/LineProblem';
 export type { AttributeValue } from './bindings/AttributeValue';
@@ -105,12 +107,20 @@ export function toApiError(e: unknown): ApiError {
   return new ApiError({ kind: 'Internal', message: `Something went wrong inside the app: ${message}` });
 }
 
+/** Commands that can complete a step of the first-launch tour (Rust marks the step). */
+const TOUR_STEPS = new Set(['create_queue', 'send_message', 'bulk_send', 'poll_messages', 'delete_messages']);
+/** Fired on the window after such a command succeeded, so the tour can read its progress again. */
+export const TOUR_EVENT = 'sqs-pilot:tour';
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  let result: T;
   try {
-    return await invoke<T>(cmd, args);
+    result = await invoke<T>(cmd, args);
   } catch (e) {
     throw toApiError(e);
   }
+  if (TOUR_STEPS.has(cmd) && typeof window.dispatchEvent === 'function') window.dispatchEvent(new Event(TOUR_EVENT));
+  return result;
 }
 
 export const api = {
@@ -194,6 +204,8 @@ export const api = {
     return call<SimTick>('simulate', { connectionId, url, dlqUrl, simId, settings, onTick: channel });
   },
   connectionUsage: (connectionId: string) => call<UsageView>('connection_usage', { connectionId }),
+  tourProgress: () => call<TourProgress>('tour_progress'),
+  closeTour: () => call<TourProgress>('close_tour'),
   deleteMessages: (connectionId: string, url: string, handles: MessageHandle[]) =>
     call<EntryOutcome[]>('delete_messages', { connectionId, url, handles }),
   changeVisibility: (connectionId: string, url: string, handles: MessageHandle[], visibilityS: number) =>

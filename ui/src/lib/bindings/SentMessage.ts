@@ -3,4 +3,9 @@
 /**
  * What SQS answered to a send.
  */
-export type SentMessage = { message_id: string, sequence_number: string | null, md5_of_body: string, md5_of_attributes: string | null, };
+export type SentMessage = { message_id: string, sequence_number: string | null, md5_of_body: string, md5_of_attributes: string | null, 
+/**
+ * SQS dropped this send as a duplicate of a message sent in the last five minutes (same
+ * deduplication id); `message_id` is that first message's.
+ */
+duplicate: boolean, };

@@ -1,0 +1,450 @@
+//! End-to-end, the queue page as a workbench: the seed console flow by keyboard alone (focus
+//! never falls to the page body), the tour following the user, the layout at 1200×760 and at the
+//! minimum window size (table and details pane never overlap; body and attributes in view),
+//! axe-core on every main screen in light and dark, and the "say what happened" sentences.
+//! Run inside scripts/with-keyring.sh (Xvfb, D-Bus, gnome-keyring) by the test command.
+
+mod common;
+
+use std::collections::HashMap;
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_sqs::types::QueueAttributeName as A;
+use common::keys::*;
+use common::*;
+use fantoccini::Client;
+
+/// The sandbox's endpoint, read from the queue list's header.
+async fn sandbox_sdk(c: &Client) -> Result<aws_sdk_sqs::Client> {
+    css(c, r#".layout[data-started="true"]"#).await?;
+    text_contains(c, "main h1", "Local sandbox").await?;
+    let url = text_of(c, ".queues .target").await?.unwrap_or_default();
+    ensure!(
+        url.starts_with("http://127.0.0.1:"),
+        "sandbox endpoint: {url:?}"
+    );
+    Ok(test_support::sdk_client(&url))
+}
+
+async fn attributes(sdk: &aws_sdk_sqs::Client, url: &str) -> Result<HashMap<A, String>> {
+    Ok(sdk
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(A::All)
+        .send()
+        .await?
+        .attributes()
+        .cloned()
+        .unwrap_or_default())
+}
+
+/// The table and the details pane side by side, never overlapping; the body and the attributes
+/// inside the window.
+async fn check_layout(c: &Client, size: &str) -> Result<()> {
+    let (vw, vh) = viewport(c).await?;
+    let table = rect(c, "#msg-table").await?;
+    let pane = rect(c, "#msg-drawer").await?;
+    ensure!(
+        table.2 <= pane.0 + 0.5,
+        "{size}: the table (right edge {}) runs under the details pane (left edge {})",
+        table.2,
+        pane.0
+    );
+    ensure!(
+        table.2 - table.0 >= 200.0,
+        "{size}: the table is only {} px wide",
+        table.2 - table.0
+    );
+    ensure!(
+        pane.2 <= vw + 0.5 && table.3 <= vh + 0.5,
+        "{size}: the pane or table leaves the window"
+    );
+    for sel in ["#msg-body-view", "#msg-attrs"] {
+        let r = rect(c, sel).await?;
+        ensure!(
+            r.1 >= 0.0 && r.1 + 16.0 <= vh && r.0 >= pane.0 && r.2 <= vw + 0.5,
+            "{size}: {sel} is not in view ({r:?} in a {vw}×{vh} window)"
+        );
+    }
+    let head = rect(c, "#msg-table .mrow.head").await?;
+    ensure!(
+        head.1 >= table.1 - 0.5 && head.3 <= pane.3,
+        "{size}: the header is not on the table"
+    );
+    Ok(())
+}
+
+async fn keyboard_flow(c: &Client) -> Result<()> {
+    let sdk = sandbox_sdk(c).await?;
+    window_size(c, 1200, 760).await?;
+    text_contains(c, "#tour", "step 1 of 4").await?;
+    text_contains(c, "#tour-title", "Create a queue").await?;
+    axe(c, "the empty queue list (light)").await?;
+
+    // Create my-queue with visibility 45 s and retention 2 days, by keyboard.
+    press(c, &format!("{CTRL}{SHIFT}n{RELEASE}"), "Ctrl+Shift+N").await?;
+    css(c, "dialog[open] #q-name").await?;
+    focus_on(c, "#q-name").await?;
+    press(c, "my-queue", "the name").await?;
+    tab_to(c, "#q-visibility", false).await?;
+    press(
+        c,
+        &format!("{CTRL}a{CTRL}{BACKSPACE}"),
+        "select all, delete",
+    )
+    .await?;
+    press(c, "45", "visibility 45").await?;
+    tab_to(c, "#q-retention", false).await?;
+    press(
+        c,
+        &format!("{CTRL}a{CTRL}{BACKSPACE}"),
+        "select all, delete",
+    )
+    .await?;
+    press(c, "2", "retention 2 days").await?;
+    press(c, ENTER, "Enter submits").await?;
+
+    // The new queue opens where the next step is: Messages, the body focused.
+    css(c, r#"#tab-messages[aria-selected="true"]"#).await?;
+    focus_on(c, "#msg-body").await?;
+    text_contains(c, "#tour-title", "Send a message").await?;
+    let url = sdk
+        .get_queue_url()
+        .queue_name("my-queue")
+        .send()
+        .await?
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+    let a = attributes(&sdk, &url).await?;
+    assert_eq!(a[&A::VisibilityTimeout], "45");
+    assert_eq!(a[&A::MessageRetentionPeriod], "172800");
+    assert_eq!(
+        a.get(&A::SqsManagedSseEnabled).map(String::as_str),
+        Some("true")
+    );
+
+    // Type a body, Ctrl+Enter sends; the counts strip follows at once.
+    press(c, r#"{"hello": "queue"}"#, "the body").await?;
+    press(c, &format!("{CTRL}{ENTER}{RELEASE}"), "Ctrl+Enter").await?;
+    text_contains(c, "#msg-sent", "Sent: message id").await?;
+    text_contains(c, "#count-available", "1").await?;
+    focus_kept(c, "sending").await?;
+    text_contains(c, "#tour-title", "Poll").await?;
+
+    // Poll: focus stays on the button, which reads Stop while it runs.
+    tab_to(c, "#poll-start", true).await?;
+    press(c, ENTER, "Poll").await?;
+    text_contains(c, "#poll-received", "1 received").await?;
+    css(c, r#"#poll-start[data-polling="false"]"#).await?;
+    focus_on(c, "#poll-start").await?;
+    text_contains(c, "#announcer", "1 received").await?;
+    text_contains(c, "#tour-title", "Delete").await?;
+
+    // Open it, see the layout, close with Esc (focus returns to its row), open again.
+    tab_to(c, "[data-message-id] .link", false).await?;
+    press(c, ENTER, "open the message").await?;
+    css(c, "#msg-drawer").await?;
+    text_contains(c, "#msg-body-view", "\"hello\": \"queue\"").await?;
+    check_layout(c, "1200×760").await?;
+    focus_kept(c, "opening a message").await?;
+    screenshot("workbench-1200x760.png");
+    axe(c, "Messages after a poll, details open (light)").await?;
+    press(c, ESCAPE, "Esc").await?;
+    gone(c, "#msg-drawer").await?;
+    focus_on(c, "[data-message-id] .link").await?;
+    press(c, ENTER, "open the message again").await?;
+    css(c, "#msg-drawer").await?;
+
+    // Delete it from the pane: the outcome is said, focus stays in the table.
+    tab_to(c, "#msg-delete-one", false).await?;
+    press(c, ENTER, "Delete").await?;
+    text_contains(c, "#msg-outcome", "1 deleted.").await?;
+    focus_kept(c, "deleting").await?;
+    text_contains(c, "#announcer", "1 deleted.").await?;
+
+    // The tour followed every step and ends with what was learned.
+    css(c, r#"#tour[data-step="done"]"#).await?;
+    text_contains(c, "#tour", "You ran a queue").await?;
+    let left = attributes(&sdk, &url).await?;
+    assert_eq!(left[&A::ApproximateNumberOfMessages], "0");
+    assert_eq!(left[&A::ApproximateNumberOfMessagesNotVisible], "0");
+
+    // Back to the list: focus returns to the queue's row.
+    tab_to(c, "button.back", true).await?;
+    press(c, ENTER, "back").await?;
+    focus_on(c, r#"[data-queue-name="my-queue"] .qname"#).await?;
+
+    // The minimum window: three messages, one opened; nothing overlaps, everything in view.
+    for i in 0..3 {
+        sdk.send_message()
+            .queue_url(&url)
+            .message_body(format!("small window {i}"))
+            .message_attributes(
+                "kind",
+                aws_sdk_sqs::types::MessageAttributeValue::builder()
+                    .data_type("String")
+                    .string_value("small")
+                    .build()?,
+            )
+            .send()
+            .await?;
+    }
+    window_size(c, 800, 500).await?;
+    press(c, ENTER, "open my-queue").await?;
+    css(c, r#"#tab-messages[aria-selected="true"]"#).await?;
+    click(c, "#poll-start").await?;
+    text_contains(c, "#poll-received", "3 received").await?;
+    css(c, r#"#poll-start[data-polling="false"]"#).await?;
+    click(c, "[data-message-id] .link").await?;
+    text_contains(c, "#msg-attrs", "small").await?;
+    check_layout(c, "800×500").await?;
+    for sel in [
+        "#poll-start",
+        "#send-toggle",
+        "#queue-delete",
+        "#tab-simulate",
+    ] {
+        let r = rect(c, sel).await?;
+        let (vw, vh) = viewport(c).await?;
+        ensure!(
+            r.2 <= vw + 0.5 && r.3 <= vh + 0.5,
+            "800×500: {sel} is out of reach ({r:?})"
+        );
+    }
+    screenshot("workbench-800x500.png");
+    axe(c, "Messages at 800×500 (light)").await?;
+    Ok(())
+}
+
+/// Every main screen through axe-core.
+async fn screens(c: &Client, theme: &str) -> Result<()> {
+    let sdk = sandbox_sdk(c).await?;
+    window_size(c, 1200, 760).await?;
+    let dark = js(
+        c,
+        "return matchMedia('(prefers-color-scheme: dark)').matches;",
+    )
+    .await?;
+    ensure!(
+        dark.as_bool() == Some(theme == "dark"),
+        "the window is not in the {theme} theme"
+    );
+    axe(c, &format!("the empty list ({theme})")).await?;
+
+    click(c, "#create-queue").await?;
+    css(c, "dialog[open] #q-name").await?;
+    axe(c, &format!("the create form ({theme})")).await?;
+    click(c, "dialog[open] header button[aria-pressed]").await?;
+    text_contains(c, "dialog[open]", "aws sqs create-queue").await?;
+    axe(c, &format!("the create form with Show as code ({theme})")).await?;
+    press(c, ESCAPE, "Esc closes the form").await?;
+    gone(c, "dialog[open]").await?;
+
+    let (source, _, _) = test_support::queue_with_dlq(&sdk, "axe-jobs", 5, 30).await;
+    for i in 0..5 {
+        sdk.send_message()
+            .queue_url(&source)
+            .message_body(format!(r#"{{"n": {i}}}"#))
+            .send()
+            .await?;
+    }
+    click(c, "#refresh-queues").await?;
+    text_contains(
+        c,
+        r#"[data-queue-name="axe-jobs"] [data-col="available"]"#,
+        "5",
+    )
+    .await?;
+    axe(c, &format!("the list with queues ({theme})")).await?;
+
+    click(c, r#"[data-queue-name="axe-jobs"] .qname"#).await?;
+    click(c, "#poll-start").await?;
+    // A queue whose DLQ takes messages after 3 receives asks first only when it must.
+    text_contains(c, "#poll-received", "5 received").await?;
+    css(c, r#"#poll-start[data-polling="false"]"#).await?;
+    click(c, "[data-message-id] .link").await?;
+    css(c, "#msg-drawer").await?;
+    axe(
+        c,
+        &format!("Messages after a poll with the details open ({theme})"),
+    )
+    .await?;
+    screenshot(&format!("workbench-{theme}.png"));
+
+    click(c, "#tab-overview").await?;
+    css(c, "#attr-visibility").await?;
+    axe(c, &format!("the queue's overview ({theme})")).await?;
+
+    click(c, "#tab-simulate").await?;
+    retype(c, "#sim-rate", "5").await?;
+    click(c, "#sim-start").await?;
+    css(c, "#sim-stop").await?;
+    axe(c, &format!("Simulate running ({theme})")).await?;
+    click(c, "#sim-stop").await?;
+    css(c, "#sim-start").await?;
+
+    click(c, "#queue-purge").await?;
+    css(c, "dialog.confirm").await?;
+    axe(c, &format!("the purge confirmation ({theme})")).await?;
+    press(c, ESCAPE, "Esc").await?;
+    gone(c, "dialog.confirm").await?;
+
+    click(c, "nav .add").await?;
+    css(c, "dialog[open] #conn-name").await?;
+    axe(c, &format!("the connection form ({theme})")).await?;
+    click(c, r#"dialog label:has(input[value="endpoint"])"#).await?;
+    axe(
+        c,
+        &format!("the connection form, custom endpoint ({theme})"),
+    )
+    .await?;
+    press(c, ESCAPE, "Esc").await?;
+    gone(c, "dialog[open]").await?;
+
+    click(c, "#about").await?;
+    text_contains(c, "#about-version", "Version").await?;
+    axe(c, &format!("About ({theme})")).await?;
+    press(c, ESCAPE, "Esc").await?;
+    gone(c, "dialog[open]").await?;
+    Ok(())
+}
+
+/// Each case where the app used to do something else than meant, or say nothing.
+async fn say_what_happened(c: &Client) -> Result<()> {
+    let sdk = sandbox_sdk(c).await?;
+    window_size(c, 1200, 760).await?;
+
+    // A name ending in .fifo picks FIFO, says so, and shows the ending once.
+    click(c, "#create-queue").await?;
+    type_into(c, "#q-name", "payments.fifo").await?;
+    text_contains(c, "#q-name-note", "makes this a FIFO queue").await?;
+    let checked = js(c, "return document.querySelector('#q-type-fifo').checked && !document.querySelector('.suffix');").await?;
+    ensure!(
+        checked.as_bool() == Some(true),
+        "FIFO is not picked, or .fifo shows twice"
+    );
+    click(c, "#q-submit").await?;
+    css(c, r#"#tab-messages[aria-selected="true"]"#).await?;
+    text_contains(c, "main h1", "payments.fifo").await?;
+    let fifo_url = sdk
+        .get_queue_url()
+        .queue_name("payments.fifo")
+        .send()
+        .await?
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+
+    // The same deduplication id twice: the second send is named a duplicate.
+    type_into(c, "#msg-body", "pay 1").await?;
+    type_into(c, "#msg-group", "g1").await?;
+    type_into(c, "#msg-dedup", "same-id").await?;
+    click(c, "#msg-send").await?;
+    text_contains(c, "#msg-sent", "Sent: message id").await?;
+    click(c, "#msg-send").await?;
+    text_contains(c, "#msg-sent", "dropped this as a duplicate").await?;
+    let a = attributes(&sdk, &fifo_url).await?;
+    assert_eq!(a[&A::ApproximateNumberOfMessages], "1", "SQS kept one");
+
+    // Receive keeps messages for the queue's visibility timeout (45 s here), and says so.
+    let url = sdk
+        .create_queue()
+        .queue_name("delayed")
+        .attributes(A::VisibilityTimeout, "45")
+        .attributes(A::DelaySeconds, "5")
+        .attributes(A::MaximumMessageSize, "262144")
+        .send()
+        .await?
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+    click(c, "button.back").await?;
+    click(c, "#refresh-queues").await?;
+    click(c, r#"[data-queue-name="delayed"] .qname"#).await?;
+    click(c, r#"input[name="mode"][value="receive"]"#).await?;
+    text_contains(
+        c,
+        "#msg-outcome",
+        "45 seconds, the queue’s visibility timeout",
+    )
+    .await?;
+    click(c, r#"input[name="mode"][value="peek"]"#).await?;
+
+    // A poll right after sending to a 5 s delay queue says why it is empty.
+    type_into(c, "#msg-body", "later").await?;
+    click(c, "#msg-send").await?;
+    text_contains(c, "#msg-sent", "delays it 5 s").await?;
+    retype(c, "#poll-wait", "0").await?;
+    click(c, "#poll-start").await?;
+    text_contains(c, "#msg-outcome", "1 message is delayed").await?;
+
+    // Too big for the queue: said before any request, in words, and nothing is sent.
+    js(c, "const t = document.querySelector('#msg-body'); t.value = 'x'.repeat(300 * 1024); t.dispatchEvent(new Event('input', { bubbles: true }));").await?;
+    text_contains(c, "#msg-size", "300 KiB of 256 KiB").await?;
+    click(c, "#msg-send").await?;
+    text_contains(c, "#msg-send-error", "takes at most 256 KiB").await?;
+    text_contains(c, "#msg-send-error", "Nothing was sent").await?;
+
+    // A control character: which one, where, and what to do.
+    js(c, "const t = document.querySelector('#msg-body'); t.value = 'line one\\nab\\u0001c'; t.dispatchEvent(new Event('input', { bubbles: true }));").await?;
+    click(c, "#msg-send").await?;
+    let said = text_contains(c, "#msg-send-error", "control character U+0001").await?;
+    ensure!(
+        said.contains("line 2, column 3") && !said.contains("#x"),
+        "{said}"
+    );
+    let a = attributes(&sdk, &url).await?;
+    assert_eq!(
+        a[&A::ApproximateNumberOfMessagesDelayed],
+        "1",
+        "only the first send went out"
+    );
+
+    // The filter keeps its match when Enter is pressed; server search is its own button.
+    click(c, "button.back").await?;
+    type_into(c, "#queue-filter", "pay").await?;
+    press(c, ENTER, "Enter in the filter").await?;
+    text_contains(c, "#queue-count", "1 of").await?;
+    let kept = js(c, "return document.querySelector('#queue-filter').value;").await?;
+    ensure!(
+        kept.as_str() == Some("pay"),
+        "the filter box was emptied: {kept}"
+    );
+    css(c, "#server-search").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn the_seed_console_flow_by_keyboard_with_the_tour_at_two_window_sizes() {
+    let app = App::open().await;
+    let result = keyboard_flow(&app.client).await;
+    app.finish("workbench-keyboard", result).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn every_main_screen_passes_axe_in_the_light_theme() {
+    let app = App::open_with(&[("GTK_THEME", "Adwaita")]).await;
+    let result = screens(&app.client, "light").await;
+    app.finish("axe-light", result).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn every_main_screen_passes_axe_in_the_dark_theme() {
+    let app = App::open_with(&[("GTK_THEME", "Adwaita:dark")]).await;
+    let result = screens(&app.client, "dark").await;
+    app.finish("axe-dark", result).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn each_surprise_gets_a_sentence_that_says_what_happened() {
+    let app = App::open().await;
+    let result = say_what_happened(&app.client)
+        .await
+        .context("say what happened");
+    app.finish("say-what-happened", result).await;
+}

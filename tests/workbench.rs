@@ -274,6 +274,12 @@ async fn screens(c: &Client, theme: &str) -> Result<()> {
 
     click(c, "#tab-overview").await?;
     css(c, "#attr-visibility").await?;
+    // The counts chart has axes and reads out its values (here by keyboard).
+    text_contains(c, ".history .yaxis", "0").await?;
+    text_contains(c, ".history .xaxis", "now").await?;
+    js(c, "document.querySelector('.history svg').focus();").await?;
+    press(c, "\u{E012}", "ArrowLeft on the chart").await?;
+    text_contains(c, ".history .tip", "available: ").await?;
     axe(c, &format!("the queue's overview ({theme})")).await?;
 
     click(c, "#tab-simulate").await?;

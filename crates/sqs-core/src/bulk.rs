@@ -109,10 +109,7 @@ async fn send_chunk(
                 lines.insert(i.to_string(), *line);
                 entries.push(e);
             }
-            Err(reason) => local.push(LineProblem {
-                line: *line,
-                reason,
-            }),
+            Err(reason) => local.push(LineProblem::fixed(*line, reason)),
         }
     }
     let answer = client
@@ -144,6 +141,10 @@ async fn send_chunk(
                     Err(e) => local.push(LineProblem {
                         line: *line,
                         reason: e.to_string(),
+                        retry: matches!(
+                            e.kind(),
+                            crate::ErrorKind::Network | crate::ErrorKind::Throttled
+                        ),
                     }),
                 }
             }
@@ -152,10 +153,13 @@ async fn send_chunk(
         }
     };
     let ok: Vec<&str> = r.successful().iter().map(|s| s.id()).collect();
-    for (id, reason) in crate::messages::batch_failures(r.failed(), "refused") {
+    let reasons = crate::messages::batch_failures(r.failed(), "refused");
+    for ((id, reason), entry) in reasons.into_iter().zip(r.failed()) {
         local.push(LineProblem {
             line: lines.get(&id).copied().unwrap_or(0),
             reason,
+            // SQS marks an entry's fault: the sender's (its content) cannot succeed as it is.
+            retry: !entry.sender_fault(),
         });
     }
     // An entry in neither list is reported, never silently dropped.
@@ -164,6 +168,7 @@ async fn send_chunk(
             local.push(LineProblem {
                 line: *line,
                 reason: "SQS did not answer for this entry".into(),
+                retry: true,
             });
         }
     }
@@ -187,10 +192,7 @@ pub async fn send_all(
     for (line, m) in messages {
         match m.validate(fifo) {
             Ok(attrs) => valid.push((line, m, attrs)),
-            Err(e) => problems.push(LineProblem {
-                line,
-                reason: e.to_string(),
-            }),
+            Err(e) => problems.push(LineProblem::fixed(line, e.to_string())),
         }
     }
     let tally = Tally {

@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Throttled,
     /// The endpoint could not be reached (down, wrong address, no network, timeout).
     Network,
+    /// Something answered at the endpoint, but it does not speak SQS.
+    NotSqs,
     /// The OS keychain is locked, unavailable or timed out.
     Keychain,
     /// The app's own configuration file could not be read or written.
@@ -65,6 +67,8 @@ pub enum CoreError {
     #[error("{0}")]
     Network(String),
     #[error("{0}")]
+    NotSqs(String),
+    #[error("{0}")]
     Keychain(String),
     #[error("{0}")]
     Config(String),
@@ -93,6 +97,7 @@ impl CoreError {
             CoreError::Credentials(_) => ErrorKind::Credentials,
             CoreError::Throttled { .. } => ErrorKind::Throttled,
             CoreError::Network(_) => ErrorKind::Network,
+            CoreError::NotSqs(_) => ErrorKind::NotSqs,
             CoreError::Keychain(_) => ErrorKind::Keychain,
             CoreError::Config(_) => ErrorKind::Config,
             CoreError::File(_) => ErrorKind::File,
@@ -171,7 +176,7 @@ impl CoreError {
 }
 
 fn not_sqs(endpoint: &str) -> CoreError {
-    CoreError::Network(format!(
+    CoreError::NotSqs(format!(
         "{endpoint} answered, but not like SQS. Check that the endpoint URL points to an SQS service (for LocalStack usually http://localhost:4566)."
     ))
 }

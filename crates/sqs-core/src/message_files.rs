@@ -19,6 +19,35 @@ pub struct LineProblem {
     /// 1-based line number in the file.
     pub line: u32,
     pub reason: String,
+    /// Sending it again may work (a network error, throttling, no answer); false when the line
+    /// itself must change first (it does not parse, or SQS refused its content).
+    pub retry: bool,
+}
+
+impl LineProblem {
+    /// A problem with the line itself: retrying cannot help.
+    pub fn fixed(line: u32, reason: impl Into<String>) -> Self {
+        LineProblem {
+            line,
+            reason: reason.into(),
+            retry: false,
+        }
+    }
+}
+
+/// A JSON parse error in words: what is wrong and where on the line, and what a line must be.
+fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Eof => "it ends in the middle of a value",
+        Category::Syntax => "unexpected text",
+        Category::Data => "a value of the wrong kind",
+        Category::Io => "it could not be read",
+    };
+    format!(
+        "not JSON: {what} at column {} (each line must be one JSON object, like {{\"body\": \"hello\"}})",
+        e.column()
+    )
 }
 
 /// The formats a message file can have.
@@ -112,7 +141,7 @@ pub fn parse_json_lines(text: &str) -> (Vec<(u32, OutgoingMessage)>, Vec<LinePro
             continue;
         }
         let parsed = serde_json::from_str::<Value>(raw)
-            .map_err(|e| format!("not JSON ({e})"))
+            .map_err(|e| json_problem(&e))
             .and_then(|v| {
                 let body = v
                     .get("body")
@@ -131,7 +160,7 @@ pub fn parse_json_lines(text: &str) -> (Vec<(u32, OutgoingMessage)>, Vec<LinePro
             });
         match parsed {
             Ok(m) => ok.push((line, m)),
-            Err(reason) => bad.push(LineProblem { line, reason }),
+            Err(reason) => bad.push(LineProblem::fixed(line, reason)),
         }
     }
     (ok, bad)
@@ -150,10 +179,10 @@ pub fn parse_csv(text: &str) -> Parsed {
         Err(e) => {
             return (
                 vec![],
-                vec![LineProblem {
-                    line: 1,
-                    reason: format!("the header row is not CSV ({e})"),
-                }],
+                vec![LineProblem::fixed(
+                    1,
+                    format!("the header row is not CSV ({e})"),
+                )],
             )
         }
     };
@@ -165,13 +194,13 @@ pub fn parse_csv(text: &str) -> Parsed {
     let Some(body_col) = body_col else {
         return (
             vec![],
-            vec![LineProblem {
-                line: 1,
-                reason: format!(
+            vec![LineProblem::fixed(
+                1,
+                format!(
                     "no body column: the header row has {}; name the column that holds the bodies \"body\"",
                     headers.join(", ")
                 ),
-            }],
+            )],
         );
     };
     let mut ok = Vec::new();
@@ -181,10 +210,7 @@ pub fn parse_csv(text: &str) -> Parsed {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| line_at(text, p.byte()));
-                bad.push(LineProblem {
-                    line,
-                    reason: format!("not CSV ({e})"),
-                });
+                bad.push(LineProblem::fixed(line, format!("not CSV ({e})")));
                 continue;
             }
         };
@@ -230,7 +256,7 @@ pub fn parse_csv(text: &str) -> Parsed {
         }
         match problem {
             None => ok.push((line, m)),
-            Some(reason) => bad.push(LineProblem { line, reason }),
+            Some(reason) => bad.push(LineProblem::fixed(line, reason)),
         }
     }
     (ok, bad)
@@ -336,7 +362,22 @@ mod tests {
         assert_eq!(ok[1].1.attributes[0].data_type, "Number");
         assert_eq!(bad.iter().map(|p| p.line).collect::<Vec<_>>(), [4, 5]);
         assert!(bad[0].reason.starts_with("not JSON"));
+        // In words, with where and what a line must be; never serde's "expected ident".
+        assert!(
+            bad[0].reason.contains("at column 2") && bad[0].reason.contains("one JSON object"),
+            "{}",
+            bad[0].reason
+        );
+        assert!(
+            !bad[0].reason.contains("expected ident"),
+            "{}",
+            bad[0].reason
+        );
         assert!(bad[1].reason.contains("body"));
+        assert!(
+            bad.iter().all(|p| !p.retry),
+            "a line that does not parse cannot succeed by retrying"
+        );
     }
 
     #[test]

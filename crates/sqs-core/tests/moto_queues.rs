@@ -157,7 +157,7 @@ async fn a_url_that_is_not_sqs_is_reported_as_such() {
     });
     let client = connect_local_ok(&format!("http://127.0.0.1:{port}")).await;
     let err = list_queues(&client, None).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Network, "{err}");
+    assert_eq!(err.kind(), ErrorKind::NotSqs, "{err}");
     assert!(err.to_string().contains("not like SQS"), "{err}");
 }
 

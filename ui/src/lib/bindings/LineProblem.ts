@@ -7,4 +7,9 @@ export type LineProblem = {
 /**
  * 1-based line number in the file.
  */
-line: number, reason: string, };
+line: number, reason: string, 
+/**
+ * Sending it again may work (a network error, throttling, no answer); false when the line
+ * itself must change first (it does not parse, or SQS refused its content).
+ */
+retry: boolean, };

@@ -280,12 +280,15 @@ async fn screens(c: &Client, theme: &str) -> Result<()> {
     js(c, "document.querySelector('.history svg').focus();").await?;
     press(c, "\u{E012}", "ArrowLeft on the chart").await?;
     text_contains(c, ".history .tip", "available: ").await?;
+    screenshot(&format!("overview-{theme}.png"));
     axe(c, &format!("the queue's overview ({theme})")).await?;
 
     click(c, "#tab-simulate").await?;
     retype(c, "#sim-rate", "5").await?;
     click(c, "#sim-start").await?;
     css(c, "#sim-stop").await?;
+    text_contains(c, "#sim-sent", "3").await?;
+    screenshot(&format!("simulate-{theme}.png"));
     axe(c, &format!("Simulate running ({theme})")).await?;
     click(c, "#sim-stop").await?;
     css(c, "#sim-start").await?;

@@ -475,11 +475,18 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
     click(c, "#sim-start").await?;
     text_contains(c, "#sim-dlq", "3").await?;
     text_contains(c, "#sim-log", "FAILED").await?;
+    text_contains(c, "#sim-log", "moved to the dead-letter queue").await?;
     screenshot("e2e-simulator.png");
     click(c, "#sim-stop").await?;
     css(c, "#sim-start").await?;
     let requests = text_of(c, "#sim-requests").await?.unwrap_or_default();
     assert!(requests.contains('$'), "the cost is shown: {requests:?}");
+
+    // The simulator keeps its settings when the user leaves the tab and comes back.
+    click(c, "#tab-overview").await?;
+    click(c, "#tab-simulate").await?;
+    let rate = js(c, "return document.querySelector('#sim-rate').value;").await?;
+    assert_eq!(rate.as_str(), Some("5"), "the simulator forgot its rate");
 
     // The source's page counts its dead letters; the DLQ's page redrives them back.
     click(c, "#tab-overview").await?;

@@ -432,6 +432,43 @@ async fn the_seed_console_flow_by_keyboard_with_the_tour_at_two_window_sizes() {
     app.finish("workbench-keyboard", result).await;
 }
 
+/// Creates a queue through the form; the tour moves to "Send a message".
+async fn tour_step_one(c: &Client) -> Result<()> {
+    sandbox_sdk(c).await?;
+    text_contains(c, "#tour", "step 1 of 4").await?;
+    click(c, "#create-queue").await?;
+    type_into(c, "#q-name", "relaunch").await?;
+    click(c, "#q-submit").await?;
+    text_contains(c, "main h1", "relaunch").await?;
+    text_contains(c, "#tour", "step 2 of 4").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn the_tour_is_where_the_user_left_it_after_a_relaunch() {
+    let app = App::open().await;
+    let first = tour_step_one(&app.client).await;
+    if first.is_err() {
+        return app.finish("tour-relaunch", first).await;
+    }
+    let app = app.relaunch().await.expect("relaunch");
+    let c = &app.client;
+    let result = async {
+        css(c, r#".layout[data-started="true"]"#).await?;
+        // The sidebar never said "No connections yet" while the sandbox was there.
+        text_contains(c, "#tour", "step 2 of 4").await?;
+        text_contains(c, "#tour-title", "Send a message").await?;
+        ensure!(
+            text_of(c, "nav .hint").await?.is_none(),
+            "the sidebar says there are no connections"
+        );
+        Ok(())
+    }
+    .await;
+    app.finish("tour-relaunch", result).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
 async fn every_main_screen_passes_axe_in_the_light_theme() {

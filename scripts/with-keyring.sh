@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command inside a private D-Bus session with an unlocked gnome-keyring (the real OS
-# keychain, as on a desktop) and, if DISPLAY is not set, a private Xvfb screen.
+# keychain, as on a desktop) and, if DISPLAY is not set or does not answer (a killed Xvfb), a
+# private Xvfb screen.
 # Usage: scripts/with-keyring.sh COMMAND [ARGS...]
 set -euo pipefail
 
@@ -26,6 +27,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [ -n "${DISPLAY:-}" ] && ! xdpyinfo >/dev/null 2>&1; then
+  echo "DISPLAY=$DISPLAY does not answer; starting a private Xvfb screen instead." >&2
+  unset DISPLAY
+fi
 if [ -z "${DISPLAY:-}" ]; then
   exec 3< <(Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>"$XDG_RUNTIME_DIR/xvfb.log")
   xvfb_pid=$!

@@ -235,7 +235,14 @@ pub fn validate_endpoint(url: &str) -> Result<String, CoreError> {
             "Do not put credentials in the URL; use the key fields instead.",
         ));
     }
-    Ok(url.trim().trim_end_matches('/').to_string())
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(bad(
+            "Leave out the part after ? or #: an SQS endpoint is a scheme, a host, a port and at most a path, like http://localhost:4566.",
+        ));
+    }
+    // Stored as the URL parser writes it (lower-case scheme and host, no default port), without
+    // a trailing slash.
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
 impl ConnectionInput {
@@ -421,6 +428,22 @@ mod tests {
         let json = serde_json::to_string(&v).unwrap();
         assert!(!json.contains("AKIAIOSFODNN7EXAMPLE"));
         assert!(!json.contains("wJalrXUtnFEMI"));
+    }
+
+    #[test]
+    fn an_endpoint_is_stored_parsed_and_refused_with_a_query_or_fragment() {
+        assert_eq!(
+            validate_endpoint(" HTTP://LocalHost:4566/ ").unwrap(),
+            "http://localhost:4566"
+        );
+        assert_eq!(
+            validate_endpoint("https://sqs.eu-west-1.amazonaws.com:443/").unwrap(),
+            "https://sqs.eu-west-1.amazonaws.com"
+        );
+        for bad in ["http://localhost:4566/?x=1", "http://localhost:4566/#top"] {
+            let e = validate_endpoint(bad).unwrap_err();
+            assert!(e.to_string().contains("after ? or #"), "{bad}: {e}");
+        }
     }
 
     #[test]

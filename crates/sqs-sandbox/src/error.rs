@@ -132,6 +132,13 @@ impl SqsError {
             ),
         )
     }
+    /// A request a web page may have sent (wrong Host, a page's Origin): 403, never answered.
+    pub fn not_for_pages(message: impl Into<String>) -> Self {
+        SqsError {
+            status: 403,
+            ..err("AccessDenied", "AccessDenied", message)
+        }
+    }
     pub fn unsupported(message: impl Into<String>) -> Self {
         err(
             "UnsupportedOperation",

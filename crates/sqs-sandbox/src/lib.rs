@@ -3,6 +3,7 @@
 
 mod attributes;
 mod error;
+mod host_guard;
 mod message_ops;
 mod queue_ops;
 mod redrive_ops;
@@ -16,6 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use error::SqsError;
+pub use host_guard::HostGuard;
 pub use sandbox::{Config, Sandbox};
 
 /// A running sandbox server.
@@ -57,6 +59,7 @@ pub enum StartError {
 
 /// Opens the database and starts serving on `host:port` (port 0 = any free port).
 pub async fn start(config: Config, host: &str, port: u16) -> Result<Running, StartError> {
+    let allow_hosts = config.allow_hosts.clone();
     let sandbox = Sandbox::open(config)?;
     let addr = format!("{host}:{port}");
     let listener = tokio::net::TcpListener::bind(&addr)
@@ -71,7 +74,8 @@ pub async fn start(config: Config, host: &str, port: u16) -> Result<Running, Sta
     let url = format!("http://{local}");
     sandbox.set_base_url(url.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = server::router(sandbox.clone());
+    let guard = HostGuard::new(host, local.port(), &allow_hosts);
+    let app = server::router(sandbox.clone(), guard);
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async move {

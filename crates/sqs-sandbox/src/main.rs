@@ -11,6 +11,11 @@ struct Args {
     /// Address to listen on (keep 127.0.0.1 unless you know why).
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
+    /// Another host name requests may be addressed to (repeat for more). Loopback names and the
+    /// --host address are always allowed; other names are refused so web pages cannot reach the
+    /// sandbox by DNS rebinding.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 9324)]
     port: u16,
@@ -53,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
         region: args.region,
         account_id: args.account_id,
         data_dir,
+        allow_hosts: args.allow_host,
         ..Default::default()
     };
     let running = sqs_sandbox::start(config, &args.host, args.port).await?;

@@ -22,6 +22,8 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// Messages in flight per queue before ReceiveMessage answers OverLimit (SQS: 120,000).
     pub max_in_flight: i64,
+    /// Host names answered besides the loopback names and the listen address (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 impl Default for Config {
@@ -31,6 +33,7 @@ impl Default for Config {
             account_id: "000000000000".into(),
             data_dir: None,
             max_in_flight: 120_000,
+            allow_hosts: Vec::new(),
         }
     }
 }

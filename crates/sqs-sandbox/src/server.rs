@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::error::{SqsError, SqsResult};
+use crate::host_guard::HostGuard;
 use crate::request::Req;
 use crate::sandbox::Sandbox;
 
@@ -17,14 +18,23 @@ use crate::sandbox::Sandbox;
 const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 
-/// Builds the router.
-pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
-    axum::Router::new().fallback(handle).with_state(sandbox)
+/// Builds the router: every request passes the host guard first.
+pub fn router(sandbox: Arc<Sandbox>, guard: HostGuard) -> axum::Router {
+    axum::Router::new()
+        .fallback(handle)
+        .with_state(Arc::new((sandbox, guard)))
 }
 
-async fn handle(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
+async fn handle(State(state): State<Arc<(Arc<Sandbox>, HostGuard)>>, req: Request) -> Response {
+    let (sb, guard) = &*state;
     let request_id = uuid::Uuid::new_v4().to_string();
-    let result = dispatch(&sb, req).await;
+    let result = match guard.refuse(req.headers()) {
+        Some(why) => {
+            tracing::warn!("refused: {why}");
+            Err(SqsError::not_for_pages(why))
+        }
+        None => dispatch(sb, req).await,
+    };
     let mut resp = match result {
         Ok(v) => (StatusCode::OK, v.to_string()).into_response(),
         Err(e) => error_response(&e),

@@ -242,3 +242,73 @@ async fn bad_requests_get_sqs_errors_and_hurt_nothing() {
     assert_eq!(r.messages()[0].body(), Some("keep me"));
     running.stop().await;
 }
+
+/// A ListQueues request with the given Host and optional Origin; returns (status, body).
+fn list_queues_as(addr: &str, host: &str, origin: Option<&str>) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: 2\r\nConnection: close\r\n"
+    );
+    if let Some(o) = origin {
+        head.push_str(&format!("Origin: {o}\r\n"));
+    }
+    head.push_str("\r\n{}");
+    s.write_all(head.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).to_string();
+    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = headers
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_pages_cannot_reach_it_by_dns_rebinding_or_from_another_origin() {
+    let running = sqs_sandbox::start(
+        sqs_sandbox::Config {
+            allow_hosts: vec!["sqs.test".into()],
+            ..Default::default()
+        },
+        "127.0.0.1",
+        0,
+    )
+    .await
+    .unwrap();
+    let addr = running.url.trim_start_matches("http://").to_string();
+    let port = running.addr.port();
+    let own = tokio::task::spawn_blocking({
+        let addr = addr.clone();
+        move || {
+            [
+                list_queues_as(&addr, &addr, None),
+                list_queues_as(&addr, &format!("localhost:{port}"), None),
+                list_queues_as(&addr, &format!("sqs.test:{port}"), None),
+                // A rebound name: the page's own host name, resolved to 127.0.0.1.
+                list_queues_as(&addr, &format!("attacker.example:{port}"), None),
+                // Another origin posting to the right address.
+                list_queues_as(&addr, &addr, Some("http://attacker.example")),
+                // A preflight-less request from a page served by the sandbox's own address.
+                list_queues_as(&addr, &addr, Some(&format!("http://{addr}"))),
+            ]
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(own[0].0, 200, "{}", own[0].1);
+    assert_eq!(own[1].0, 200, "{}", own[1].1);
+    assert_eq!(own[2].0, 200, "an --allow-host name: {}", own[2].1);
+    assert_eq!(own[3].0, 403, "{}", own[3].1);
+    assert!(
+        own[3].1.contains("AccessDenied") && own[3].1.contains("--allow-host"),
+        "{}",
+        own[3].1
+    );
+    assert_eq!(own[4].0, 403, "{}", own[4].1);
+    assert!(own[4].1.contains("web pages"), "{}", own[4].1);
+    assert_eq!(own[5].0, 200, "{}", own[5].1);
+    running.stop().await;
+}

@@ -27,4 +27,15 @@ describe('queue code', () => {
     expect(py).toContain('"VisibilityTimeout": "30"');
     expect(py).toContain('endpoint_url="http://127.0.0.1:9324"');
   });
+
+  it('quotes a name and an endpoint that would break the shell or Python', () => {
+    const spec = { ...base, name: 'a b;rm -rf ~' };
+    const endpoint = 'http://h/"x\\$(id)';
+    const cli = cliCommand(spec, endpoint);
+    expect(cli).toContain(`--queue-name 'a b;rm -rf ~'`);
+    expect(cli).toContain(`--endpoint-url 'http://h/"x\\$(id)'`);
+    const py = boto3Call(spec, endpoint);
+    expect(py).toContain('QueueName="a b;rm -rf ~"');
+    expect(py).toContain('endpoint_url="http://h/\\"x\\\\$(id)"');
+  });
 });

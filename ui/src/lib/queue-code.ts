@@ -60,8 +60,15 @@ export function fullName(spec: QueueSpec): string {
   return spec.fifo ? `${base}.fifo` : base;
 }
 
+/** A shell word: as it is when it holds only safe characters, otherwise single-quoted. */
 function shellQuote(s: string): string {
+  if (/^[A-Za-z0-9_.:/@%+=,-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A Python string literal (a JSON string is one: quotes, backslashes and controls escaped). */
+function pyString(s: string): string {
+  return JSON.stringify(s);
 }
 
 function dlqNote(spec: QueueSpec, comment: string): string {
@@ -72,21 +79,21 @@ function dlqNote(spec: QueueSpec, comment: string): string {
 
 /** `aws sqs create-queue …` for the form (with the endpoint for local servers). */
 export function cliCommand(spec: QueueSpec, endpoint?: string | null): string {
-  const parts = [`${dlqNote(spec, '#')}aws sqs create-queue`, `--queue-name ${fullName(spec)}`];
+  const parts = [`${dlqNote(spec, '#')}aws sqs create-queue`, `--queue-name ${shellQuote(fullName(spec))}`];
   parts.push(`--attributes ${shellQuote(JSON.stringify(attributesOf(spec)))}`);
   if (spec.tags.length) {
     parts.push(`--tags ${shellQuote(JSON.stringify(Object.fromEntries(spec.tags.map((t) => [t.key, t.value]))))}`);
   }
-  if (endpoint) parts.push(`--endpoint-url ${endpoint}`);
+  if (endpoint) parts.push(`--endpoint-url ${shellQuote(endpoint)}`);
   return parts.join(' \\\n  ');
 }
 
 /** The same call in Python with boto3. */
 export function boto3Call(spec: QueueSpec, endpoint?: string | null): string {
-  const client = endpoint ? `boto3.client("sqs", endpoint_url="${endpoint}")` : 'boto3.client("sqs")';
+  const client = endpoint ? `boto3.client("sqs", endpoint_url=${pyString(endpoint)})` : 'boto3.client("sqs")';
   const attrs = JSON.stringify(attributesOf(spec), null, 4).replace(/\n/g, '\n    ');
   const tags = spec.tags.length
     ? `,\n    tags=${JSON.stringify(Object.fromEntries(spec.tags.map((t) => [t.key, t.value])))}`
     : '';
-  return `${dlqNote(spec, '#')}import boto3\n\nsqs = ${client}\nsqs.create_queue(\n    QueueName="${fullName(spec)}",\n    Attributes=${attrs}${tags},\n)`;
+  return `${dlqNote(spec, '#')}import boto3\n\nsqs = ${client}\nsqs.create_queue(\n    QueueName=${pyString(fullName(spec))},\n    Attributes=${attrs}${tags},\n)`;
 }

@@ -369,15 +369,7 @@ pub async fn tab_to(c: &Client, sel: &str, backwards: bool) -> Result<()> {
         keys::TAB.to_string()
     };
     for _ in 0..60 {
-        let here = bounded(
-            "matching focus",
-            c.execute(
-                "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
-                vec![serde_json::json!(sel)],
-            ),
-        )
-        .await?;
-        if here.as_bool() == Some(true) {
+        if focus_matches(c, sel).await? {
             return Ok(());
         }
         press(c, &key, "Tab").await?;
@@ -386,19 +378,24 @@ pub async fn tab_to(c: &Client, sel: &str, backwards: bool) -> Result<()> {
     bail!("Tab never reached {sel}; focus is on {}", focused(c).await?)
 }
 
+/// Whether the focused element matches `sel`.
+async fn focus_matches(c: &Client, sel: &str) -> Result<bool> {
+    let here = bounded(
+        "matching focus",
+        c.execute(
+            "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
+            vec![serde_json::json!(sel)],
+        ),
+    )
+    .await?;
+    Ok(here.as_bool() == Some(true))
+}
+
 /// Waits until the focused element matches `sel`.
 pub async fn focus_on(c: &Client, sel: &str) -> Result<()> {
     let start = Instant::now();
     loop {
-        let here = bounded(
-            "matching focus",
-            c.execute(
-                "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
-                vec![serde_json::json!(sel)],
-            ),
-        )
-        .await?;
-        if here.as_bool() == Some(true) {
+        if focus_matches(c, sel).await? {
             return Ok(());
         }
         if start.elapsed() > WAIT {

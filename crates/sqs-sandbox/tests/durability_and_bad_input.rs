@@ -101,13 +101,18 @@ type BadCase = (
 /// Sends a raw HTTP request and returns (status, headers, body).
 fn raw(url: &str, target: Option<&str>, content_type: &str, body: &[u8]) -> (u16, String, String) {
     let addr = url.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).unwrap();
     let mut head = format!("POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
     if let Some(t) = target {
         head.push_str(&format!("X-Amz-Target: {t}\r\n"));
     }
     head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
+    exchange(addr, head.as_bytes(), body)
+}
+
+/// Writes a request's head and body to `addr`, reads the whole answer: (status, headers, body).
+fn exchange(addr: &str, head: &[u8], body: &[u8]) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(head).unwrap();
     let _ = s.write_all(body);
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out);
@@ -245,25 +250,15 @@ async fn bad_requests_get_sqs_errors_and_hurt_nothing() {
 
 /// A ListQueues request with the given Host and optional Origin; returns (status, body).
 fn list_queues_as(addr: &str, host: &str, origin: Option<&str>) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
     let mut head = format!(
         "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: 2\r\nConnection: close\r\n"
     );
     if let Some(o) = origin {
         head.push_str(&format!("Origin: {o}\r\n"));
     }
-    head.push_str("\r\n{}");
-    s.write_all(head.as_bytes()).unwrap();
-    let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
-    let text = String::from_utf8_lossy(&out).to_string();
-    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = headers
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, body.to_string())
+    head.push_str("\r\n");
+    let (status, _, body) = exchange(addr, head.as_bytes(), b"{}");
+    (status, body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -150,6 +150,11 @@ async fn keyboard_flow(c: &Client) -> Result<()> {
     focus_kept(c, "opening a message").await?;
     screenshot("workbench-1200x760.png");
     axe(c, "Messages after a poll, details open (light)").await?;
+    // A 1024×640 screen (the send panel stays open, as the user left it).
+    window_size(c, 1024, 640).await?;
+    check_layout(c, "1024×640").await?;
+    screenshot("workbench-1024x640.png");
+    window_size(c, 1200, 760).await?;
     press(c, ESCAPE, "Esc").await?;
     gone(c, "#msg-drawer").await?;
     focus_on(c, "[data-message-id] .link").await?;

@@ -140,6 +140,8 @@ async fn keyboard_flow(c: &Client) -> Result<()> {
     focus_on(c, "#poll-start").await?;
     text_contains(c, "#announcer", "1 received").await?;
     text_contains(c, "#tour-title", "Delete").await?;
+    // The pane shows the first received message by itself.
+    text_contains(c, "#msg-body-view", "\"hello\": \"queue\"").await?;
 
     // Open it, see the layout, close with Esc (focus returns to its row), open again.
     tab_to(c, "[data-message-id] .link", false).await?;

@@ -11,10 +11,13 @@ use crate::state::AppState;
 /// otherwise ignored: the user's action succeeded, and the tour is a help, not a record.
 pub(crate) async fn mark(state: &AppState, step: TourStep) {
     let mut cfg = state.config.lock().await;
-    let mut next = cfg.clone();
-    if !next.tour.mark(step) {
+    let mut tour = cfg.tour.clone();
+    if !tour.mark(step) {
+        // Already done: the usual case, on every send and poll; nothing to copy or write.
         return;
     }
+    let mut next = cfg.clone();
+    next.tour = tour;
     match state.store.save(&next) {
         Ok(()) => *cfg = next,
         Err(e) => tracing::warn!("the tour's progress was not saved: {e}"),

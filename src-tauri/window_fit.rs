@@ -13,21 +13,29 @@ pub fn fit_main_window<R: Runtime>(app: &tauri::App<R>) {
     let Some(window) = app.get_webview_window("main") else {
         return;
     };
-    let (Ok(Some(monitor)), Ok(size), Ok(scale)) = (
-        window.current_monitor(),
-        window.outer_size(),
-        window.scale_factor(),
-    ) else {
+    // Before the window is shown it has no monitor yet on some systems: use the primary one.
+    let monitor = window
+        .current_monitor()
+        .ok()
+        .flatten()
+        .or_else(|| window.primary_monitor().ok().flatten());
+    // The window is not realized yet during setup (its size reads 0×0): start from the size
+    // tauri.conf.json gives it.
+    let configured = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .map(|w| (w.width, w.height));
+    let (Some(monitor), Some(current)) = (monitor, configured) else {
+        tracing::warn!("the screen's size is unknown; the window opens at its default size");
         return;
     };
     let screen = monitor.size().to_logical::<f64>(monitor.scale_factor());
     let origin = monitor.position().to_logical::<f64>(monitor.scale_factor());
-    let current = size.to_logical::<f64>(scale);
-    let (w, h) = fitted(
-        (current.width, current.height),
-        (screen.width, screen.height),
-    );
-    if (w, h) != (current.width, current.height) {
+    let (w, h) = fitted(current, (screen.width, screen.height));
+    if (w, h) != current {
         tracing::info!(
             "the window opens at {w:.0}×{h:.0} to fit a {:.0}×{:.0} screen",
             screen.width,

@@ -35,10 +35,15 @@ fn allowed_char(c: char) -> bool {
     matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
 }
 
+/// The first character SQS refuses in a body, with its byte position.
+fn first_bad_character(body: &str) -> Option<(usize, char)> {
+    body.char_indices().find(|(_, c)| !allowed_char(*c))
+}
+
 /// Checks a body's characters (#x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF)
 /// and names the first bad one with its byte position.
 pub fn check_body_characters(body: &str) -> Result<(), RuleError> {
-    match body.char_indices().find(|(_, c)| !allowed_char(*c)) {
+    match first_bad_character(body) {
         None => Ok(()),
         Some((i, c)) => Err(RuleError {
             rule: Rule::BodyCharacters,
@@ -53,7 +58,7 @@ pub fn check_body_characters(body: &str) -> Result<(), RuleError> {
 /// The first character SQS refuses in a body, described for people: which character, where
 /// (line and column, counted in characters), and what to do. None when every character is allowed.
 pub fn describe_bad_body_character(body: &str) -> Option<String> {
-    let (at, c) = body.char_indices().find(|(_, c)| !allowed_char(*c))?;
+    let (at, c) = first_bad_character(body)?;
     let before = &body[..at];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

@@ -53,6 +53,14 @@ if [ "$mode" = test ]; then
     [ -x "$CACHE/venv/bin/pip" ] || python3 -m venv "$CACHE/venv"
     "$CACHE/venv/bin/pip" install -q --disable-pip-version-check "moto[server]>=5.1,<6" "boto3>=1.35,<2" "awscli>=1.36,<2"
   fi
+  # A second venv with botocore 1.31.0, whose SQS model still speaks the query (XML) protocol, so
+  # the sandbox's query side is tried by a real client of that protocol.
+  if [ ! -f "$CACHE/venv-query/.botocore-1.31.0" ]; then
+    say "Creating the query-protocol test venv (botocore 1.31.0) in $CACHE/venv-query"
+    [ -x "$CACHE/venv-query/bin/pip" ] || python3 -m venv "$CACHE/venv-query"
+    "$CACHE/venv-query/bin/pip" install -q --disable-pip-version-check "botocore==1.31.0" "boto3==1.28.0"
+    touch "$CACHE/venv-query/.botocore-1.31.0"
+  fi
   # tauri-driver: the WebDriver bridge for the app window (built once, cached).
   if [ ! -x "$CACHE/bin/tauri-driver" ]; then
     say "Building tauri-driver into $CACHE (once, about 2 minutes)"

@@ -5,6 +5,7 @@ mod attributes;
 mod error;
 mod host_guard;
 mod message_ops;
+mod query;
 mod queue_ops;
 mod redrive_ops;
 mod request;

@@ -1,10 +1,53 @@
 //! Clients nobody here wrote: boto3 and the AWS CLI (from the test venv) drive the sandbox
 //! through create / send with attributes / receive / delete / DLQ / FIFO flows. boto3 checks
-//! the MD5 digests of bodies and attributes itself.
+//! the MD5 digests of bodies and attributes itself. The conformance scenarios in
+//! `clients/conformance.py` run twice, once per wire protocol: today's boto3 speaks JSON and the
+//! pinned botocore 1.31.0 speaks the query (XML) protocol; moto runs the same file as referee.
 
 use std::process::Command;
 
-use test_support::venv_bin;
+use test_support::{query_venv_bin, venv_bin, Moto};
+
+const CONFORMANCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/conformance.py");
+
+/// Runs the conformance scenarios with one venv's boto3 against `url`; returns what it printed.
+fn conformance(python: std::path::PathBuf, url: String, referee: &str) -> String {
+    run(Command::new(python).args([CONFORMANCE, &url, referee]))
+}
+
+async fn both_protocols(url: String, referee: &'static str) {
+    let (json, query) = tokio::join!(
+        tokio::task::spawn_blocking({
+            let url = url.clone();
+            move || conformance(venv_bin("python"), url, referee)
+        }),
+        tokio::task::spawn_blocking(move || conformance(query_venv_bin("python"), url, referee)),
+    );
+    let (json, query) = (json.unwrap(), query.unwrap());
+    assert!(
+        json.contains("protocol json") && json.contains("conformance ok"),
+        "{json}"
+    );
+    assert!(
+        query.contains("protocol query") && query.contains("conformance ok"),
+        "{query}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_conformance_scenarios_pass_on_both_protocols() {
+    let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .unwrap();
+    both_protocols(running.url.clone(), "sandbox").await;
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_agrees_with_the_conformance_scenarios_on_both_protocols() {
+    let moto = tokio::task::spawn_blocking(Moto::start).await.unwrap();
+    both_protocols(moto.endpoint(), "moto").await;
+}
 
 const BOTO3_FLOW: &str = r#"
 import json, sys, boto3

@@ -24,13 +24,22 @@ pub fn workspace_root() -> PathBuf {
 
 /// A program from the test venv that scripts/setup.sh makes (`$SQS_PILOT_CACHE/venv/bin`).
 pub fn venv_bin(name: &str) -> PathBuf {
+    venv_path("venv", name)
+}
+
+/// A program in the query-protocol venv (botocore 1.31.0, whose SQS model speaks XML).
+pub fn query_venv_bin(name: &str) -> PathBuf {
+    venv_path("venv-query", name)
+}
+
+fn venv_path(venv: &str, name: &str) -> PathBuf {
     let cache = std::env::var_os("SQS_PILOT_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
                 .join(".cache/sqs-pilot-tools")
         });
-    cache.join("venv/bin").join(name)
+    cache.join(venv).join("bin").join(name)
 }
 
 /// Starts an `sqs-sandbox` binary on a free port with its data in `data_dir`, and returns it with

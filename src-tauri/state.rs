@@ -21,6 +21,9 @@ pub struct AppState {
     pub notice: std::sync::Mutex<Option<String>>,
     /// The embedded local sandbox, or why it is not running.
     pub sandbox: std::sync::Mutex<Result<sqs_sandbox::Running, String>>,
+    /// Held for a whole restart, so two (a settings save and a reset) cannot interleave: the
+    /// second waits, then stops what the first started.
+    restarting: Mutex<()>,
 }
 
 impl AppState {
@@ -42,12 +45,14 @@ impl AppState {
             clients: Mutex::new(HashMap::new()),
             notice: std::sync::Mutex::new(loaded.notice),
             sandbox: std::sync::Mutex::new(Err("The local sandbox has not started yet.".into())),
+            restarting: Mutex::new(()),
         }
     }
 
     /// Stops the sandbox if it runs, optionally deletes its data, and starts it again as the
     /// settings say.
     pub async fn restart_sandbox(&self, wipe: bool) -> Result<(), CoreError> {
+        let _one_at_a_time = self.restarting.lock().await;
         let previous = std::mem::replace(
             &mut *self.sandbox.lock().unwrap_or_else(|e| e.into_inner()),
             Err("it is restarting.".into()),
@@ -123,5 +128,48 @@ impl AppState {
     /// Forgets a cached client after its connection changed or was removed.
     pub async fn forget_client(&self, id: &str) {
         self.clients.lock().await.remove(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoSecrets;
+    impl SecretStore for NoSecrets {
+        fn set(&self, _: &str, _: &Secret) -> Result<(), CoreError> {
+            Ok(())
+        }
+        fn get(&self, _: &str) -> Result<Option<Secret>, CoreError> {
+            Ok(None)
+        }
+        fn delete(&self, _: &str) -> Result<(), CoreError> {
+            Ok(())
+        }
+        fn backend(&self) -> &'static str {
+            "none (test)"
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_restarts_on_a_fixed_port_leave_one_sandbox_running() {
+        let dir = tempfile::tempdir().unwrap();
+        std::env::set_var(crate::sandbox::DATA_DIR_ENV, dir.path().join("data"));
+        let state = AppState::new(
+            ConfigStore::new(dir.path().join("config")),
+            Arc::new(NoSecrets),
+        );
+        let port = test_support::free_port();
+        state.config.lock().await.sandbox.port = Some(port);
+        let (a, b, c) = tokio::join!(
+            state.restart_sandbox(false),
+            state.restart_sandbox(true),
+            state.restart_sandbox(false)
+        );
+        a.and(b).and(c).expect("every restart succeeds");
+        let url = state.sandbox_url().expect("the sandbox runs");
+        assert_eq!(url, format!("http://127.0.0.1:{port}"));
+        let listed = test_support::sdk_client(&url).list_queues().send().await;
+        assert!(listed.is_ok(), "{listed:?}");
     }
 }

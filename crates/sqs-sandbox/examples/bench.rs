@@ -28,6 +28,34 @@ fn rss_mib(pid: u32) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU time (user + system) a process has used so far, from /proc/PID/stat.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at ") ".
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1);
+    Duration::from_secs_f64(ticks as f64 / hz as f64)
+}
+
+/// Runs `work` (which handles `messages` messages) and returns its result with the server's CPU
+/// time per message in microseconds.
+async fn with_cpu<T>(
+    pid: u32,
+    messages: usize,
+    work: impl std::future::Future<Output = T>,
+) -> (T, f64) {
+    let before = cpu_time(pid);
+    let out = work.await;
+    let used = cpu_time(pid).saturating_sub(before);
+    (out, used.as_secs_f64() * 1e6 / messages as f64)
+}
+
 fn batch(prefix: usize) -> Vec<SendMessageBatchRequestEntry> {
     (0..10)
         .map(|i| {
@@ -157,13 +185,17 @@ async fn main() {
     let q = test_support::create_queue(&sdk, "bench-send").await;
     let mq = test_support::create_queue(&msdk, "bench-send").await;
     send_rate(&sdk, &q, 8_000).await; // warm-up
-    let ours_send = send_rate(&sdk, &q, 200_000).await;
-    let moto_send = send_rate(&msdk, &mq, 4_000).await;
+    let (ours_send, ours_send_cpu) =
+        with_cpu(child.id(), 200_000, send_rate(&sdk, &q, 200_000)).await;
+    let (moto_send, moto_send_cpu) =
+        with_cpu(moto.pid(), 4_000, send_rate(&msdk, &mq, 4_000)).await;
 
     let q2 = test_support::create_queue(&sdk, "bench-cycle").await;
     let mq2 = test_support::create_queue(&msdk, "bench-cycle").await;
-    let ours_cycle = cycle_rate(&sdk, &q2, 100_000).await;
-    let moto_cycle = cycle_rate(&msdk, &mq2, 1_600).await;
+    let (ours_cycle, ours_cycle_cpu) =
+        with_cpu(child.id(), 100_000, cycle_rate(&sdk, &q2, 100_000)).await;
+    let (moto_cycle, moto_cycle_cpu) =
+        with_cpu(moto.pid(), 1_600, cycle_rate(&msdk, &mq2, 1_600)).await;
 
     let q3 = test_support::create_queue(&sdk, "bench-latency").await;
     let mq3 = test_support::create_queue(&msdk, "bench-latency").await;
@@ -239,6 +271,20 @@ async fn main() {
         format!("{moto_cycle:.0} msg/s"),
         format!("{:.0}×", ours_cycle / moto_cycle),
         "≥ 10,000 msg/s",
+    );
+    row(
+        "server CPU per message sent in batches",
+        format!("{ours_send_cpu:.1} µs"),
+        format!("{moto_send_cpu:.0} µs"),
+        format!("{:.0}×", moto_send_cpu / ours_send_cpu),
+        "≤ 15 µs",
+    );
+    row(
+        "server CPU per message, send → receive → delete",
+        format!("{ours_cycle_cpu:.1} µs"),
+        format!("{moto_cycle_cpu:.0} µs"),
+        format!("{:.0}×", moto_cycle_cpu / ours_cycle_cpu),
+        "≤ 50 µs",
     );
     row(
         "SendMessage latency p50 / p99 (1 client)",

@@ -1,6 +1,7 @@
 //! Message operations: send (one and batch), receive with long polling and redrive to the DLQ,
 //! delete and change visibility (one and batch).
 
+use std::future::Future;
 use std::time::Duration;
 
 use base64::Engine;
@@ -221,7 +222,7 @@ impl Sandbox {
             let m = Self::outgoing(&q, req)?;
             self.store_message(&conn, &q, m, now_ms())?
         };
-        self.wake(&name);
+        self.wake_for(&name, 1);
         Ok(Value::Object(out))
     }
 
@@ -250,7 +251,7 @@ impl Sandbox {
             tx.commit()?;
             out
         };
-        self.wake(&name);
+        self.wake_for(&name, successes(&out));
         Ok(out)
     }
 
@@ -410,11 +411,18 @@ impl Sandbox {
             tokio::pin!(notified);
             notified.as_mut().enable();
             let now = now_ms();
+            self.count_receive_scan();
             let (q, rows, moved_to) = self.try_receive(&name, max, vis, now)?;
             if let Some(dlq) = moved_to {
-                self.wake(&dlq);
+                self.wake_for(&dlq, 1);
             }
             if !rows.is_empty() || now >= deadline {
+                // More may be waiting (a full batch, or a wake-up meant for a message this scan
+                // did not see): pass the wake-up on to one other long poll.
+                let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+                if rows.len() as i64 == max || notified.as_mut().poll(&mut cx).is_ready() {
+                    self.wake_for(&name, 1);
+                }
                 let msgs: Vec<Value> = rows
                     .iter()
                     .map(|r| self.render(&q, r, &sys_names, &attr_names))
@@ -567,7 +575,7 @@ impl Sandbox {
             Self::load_queue(&conn, &name)?;
             Self::change_visibility_one(&conn, &name, handle, vt, now_ms())?;
         }
-        self.wake(&name);
+        self.wake_for(&name, 1);
         Ok(json!({}))
     }
 
@@ -586,7 +594,7 @@ impl Sandbox {
                     .map(|()| Map::new())
             })
         };
-        self.wake(&name);
+        self.wake_for(&name, successes(&out));
         Ok(out)
     }
 }
@@ -620,6 +628,11 @@ fn run_batch(
         }
     }
     json!({ "Successful": ok, "Failed": failed })
+}
+
+/// How many entries of a batch answer succeeded.
+fn successes(out: &Value) -> usize {
+    out["Successful"].as_array().map_or(0, Vec::len)
 }
 
 fn batch_failure(id: &str, err: &SqsError) -> Value {

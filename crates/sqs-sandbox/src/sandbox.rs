@@ -24,6 +24,8 @@ pub struct Config {
     pub max_in_flight: i64,
     /// Host names answered besides the loopback names and the listen address (`--allow-host`).
     pub allow_hosts: Vec<String>,
+    /// Threads of the sandbox's own runtime.
+    pub worker_threads: usize,
 }
 
 impl Default for Config {
@@ -34,6 +36,7 @@ impl Default for Config {
             data_dir: None,
             max_in_flight: 120_000,
             allow_hosts: Vec::new(),
+            worker_threads: 2,
         }
     }
 }
@@ -67,6 +70,8 @@ pub struct Sandbox {
     /// Per queue: an upper bound of its messages in flight and when it was last counted (ms),
     /// so a receive does not count every in-flight row (see `in_flight_bound`).
     in_flight: Mutex<HashMap<String, (i64, i64)>>,
+    /// How many times a ReceiveMessage looked for messages (each long-poll wake-up is one).
+    receive_scans: std::sync::atomic::AtomicU64,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -86,6 +91,7 @@ impl Sandbox {
             wakers: Mutex::new(HashMap::new()),
             base_url: Mutex::new("http://127.0.0.1".into()),
             in_flight: Mutex::new(HashMap::new()),
+            receive_scans: Default::default(),
         }))
     }
 
@@ -119,6 +125,18 @@ impl Sandbox {
         Ok(exact)
     }
 
+    /// How many times a ReceiveMessage has looked for messages: the cost of long polls that
+    /// wake up for nothing shows here.
+    pub fn receive_scans(&self) -> u64 {
+        self.receive_scans
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn count_receive_scan(&self) {
+        self.receive_scans
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub fn set_base_url(&self, url: String) {
         *self.base_url.lock().unwrap_or_else(|e| e.into_inner()) = url;
     }
@@ -137,8 +155,19 @@ impl Sandbox {
             .clone()
     }
 
+    /// Wakes every long poll on a queue (the queue itself changed).
     pub fn wake(&self, queue: &str) {
         self.waker(queue).notify_waiters();
+    }
+
+    /// Wakes at most `messages` long polls on a queue: as many as the messages that became
+    /// receivable can satisfy. A poll that takes a full batch passes the wake-up on (see
+    /// `receive_message`), so no message waits while a poll sleeps.
+    pub fn wake_for(&self, queue: &str, messages: usize) {
+        let waker = self.waker(queue);
+        for _ in 0..messages {
+            waker.notify_one();
+        }
     }
 
     pub fn queue_url(&self, name: &str) -> String {

@@ -1,4 +1,5 @@
-//! The SQLite database behind the sandbox (WAL, so a `kill -9` loses no acknowledged write).
+//! The SQLite database behind the sandbox (WAL, so a `kill -9` loses no acknowledged write),
+//! kept private to the user, and what opening it settles (move tasks a stop interrupted).
 
 use std::path::Path;
 
@@ -67,17 +68,20 @@ CREATE TABLE IF NOT EXISTS move_tasks (
 );
 "#;
 
-/// Opens (and creates) the database: a file under `dir`, or in memory.
+/// Opens (and creates) the database: a file under `dir`, or in memory. The directory is kept
+/// 0700 and the database files 0600 (SQLite gives its `-wal` and `-shm` files the database's
+/// mode), since queues may hold anything a program sends.
 pub fn open(dir: Option<&Path>) -> rusqlite::Result<Connection> {
     let conn = match dir {
         Some(d) => {
-            std::fs::create_dir_all(d).map_err(|e| {
+            let file = d.join("sandbox.sqlite3");
+            private_files(d, &file).map_err(|e| {
                 rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
-                    Some(format!("cannot create {}: {e}", d.display())),
+                    Some(format!("cannot prepare {}: {e}", d.display())),
                 )
             })?;
-            let c = Connection::open(d.join("sandbox.sqlite3"))?;
+            let c = Connection::open(file)?;
             c.pragma_update(None, "journal_mode", "WAL")?;
             // NORMAL + WAL survives a process crash (kill -9); only an OS crash may lose the tail.
             c.pragma_update(None, "synchronous", "NORMAL")?;
@@ -86,7 +90,63 @@ pub fn open(dir: Option<&Path>) -> rusqlite::Result<Connection> {
         None => Connection::open_in_memory()?,
     };
     c_setup(&conn)?;
+    settle_interrupted_tasks(&conn)?;
     Ok(conn)
+}
+
+/// Creates the directory 0700 and the database file 0600, and tightens ones an older version
+/// left with the default modes.
+fn private_files(dir: &Path, file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(file)?;
+        for f in [
+            file.to_path_buf(),
+            wal_file(file, "-wal"),
+            wal_file(file, "-shm"),
+        ] {
+            if f.exists() {
+                std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)?;
+        let _ = file;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn wal_file(file: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
+/// A move task that was running when the sandbox stopped did not finish: say so, rather than
+/// leave it "running" forever (its messages stay wherever it had got to).
+fn settle_interrupted_tasks(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE move_tasks SET status = 'FAILED', failure = 'The sandbox stopped while this task was running. The messages it had not moved are still in the dead-letter queue: start the redrive again to move them.' WHERE status = 'RUNNING'",
+        [],
+    )?;
+    conn.execute(
+        "UPDATE move_tasks SET status = 'CANCELLED' WHERE status = 'CANCELLING'",
+        [],
+    )?;
+    Ok(())
 }
 
 fn c_setup(conn: &Connection) -> rusqlite::Result<()> {

@@ -132,6 +132,11 @@ impl Moto {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// moto's process id (the benchmark reads its CPU time).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// A plain SDK client for the test's own setup (not the code under test).
     pub fn sdk(&self) -> aws_sdk_sqs::Client {
         sdk_client(&self.endpoint())

@@ -13,6 +13,7 @@ use crate::attributes::parse_redrive_policy;
 use crate::error::{SqsError, SqsResult};
 use crate::request::Req;
 use crate::sandbox::{now_ms, Queue, Sandbox};
+use crate::store::CachedSql;
 use crate::validate::{self, check_batch_ids, md5_hex, md5_of_attributes, MessageAttr};
 
 const DEDUP_WINDOW_MS: i64 = 5 * 60_000;
@@ -145,12 +146,12 @@ impl Sandbox {
                     String::new()
                 };
             let dedup = m.dedup.clone().unwrap_or_default();
-            conn.execute(
+            conn.exec(
                 "DELETE FROM dedup WHERE queue = ?1 AND expires_at <= ?2",
                 params![q.name, now],
             )?;
             let dup: Option<(String, Option<String>)> = conn
-                .query_row(
+                .row(
                     "SELECT message_id, seq FROM dedup WHERE queue = ?1 AND scope = ?2 AND dedup_id = ?3",
                     params![q.name, scope, dedup],
                     |r| Ok((r.get(0)?, r.get(1)?)),
@@ -163,14 +164,14 @@ impl Sandbox {
                 }
                 return Ok(out);
             }
-            let n: i64 = conn.query_row(
+            let n: i64 = conn.row(
                 "UPDATE queues SET seq = seq + 1 WHERE name = ?1 RETURNING seq",
                 [&q.name],
                 |r| r.get(0),
             )?;
             let s = format!("{:020}", n);
             let id = uuid::Uuid::new_v4().to_string();
-            conn.execute(
+            conn.exec(
                 "INSERT INTO dedup (queue, scope, dedup_id, message_id, seq, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![q.name, scope, dedup, id, s, now + DEDUP_WINDOW_MS],
             )?;
@@ -188,7 +189,7 @@ impl Sandbox {
             .map(|a| (a.name.clone(), validate::attr_json(a)))
             .collect();
         let size = m.body.len() + m.attrs.iter().map(MessageAttr::size).sum::<usize>();
-        conn.execute(
+        conn.exec(
             "INSERT INTO messages (queue, message_id, body, attrs, md5_body, md5_attrs, trace_header, sent_at, visible_at, expires_at, group_id, dedup_id, seq, size)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
@@ -272,7 +273,7 @@ impl Sandbox {
             .get("RedrivePolicy")
             .and_then(|p| parse_redrive_policy(p).ok());
         let blocked: std::collections::HashSet<String> = if q.fifo {
-            let mut s = conn.prepare(
+            let mut s = conn.prepare_cached(
                 "SELECT DISTINCT group_id FROM messages WHERE queue = ?1 AND visible_at > ?2 AND receipt IS NOT NULL AND group_id IS NOT NULL",
             )?;
             let groups = s
@@ -300,7 +301,7 @@ impl Sandbox {
             "SELECT rowid, message_id, body, attrs, md5_body, trace_header, sent_at, receive_count, first_receive, group_id, dedup_id, seq, dlq_source
              FROM messages INDEXED BY messages_by_visibility WHERE queue = ?1 AND visible_at <= ?2 ORDER BY visible_at, rowid LIMIT ?3"
         };
-        let mut stmt = conn.prepare(sql)?;
+        let mut stmt = conn.prepare_cached(sql)?;
         let candidates: Vec<Row> = stmt
             .query_map(params![name, now, scan], |r| {
                 Ok(Row {
@@ -338,7 +339,7 @@ impl Sandbox {
                         .name_from_arn(dlq_arn)
                         .filter(|d| Self::find_queue(&tx, d).ok().flatten().is_some())
                     {
-                        tx.execute(
+                        tx.exec(
                             "UPDATE messages SET queue = ?2, receipt = NULL, visible_at = ?3, dlq_source = ?4 WHERE rowid = ?1",
                             params![row.rowid, dlq, now, self.queue_arn(name)],
                         )?;
@@ -351,7 +352,7 @@ impl Sandbox {
             row.receive_count += 1;
             let first = row.first_receive.unwrap_or(now);
             row.first_receive = Some(first);
-            tx.execute(
+            tx.exec(
                 "UPDATE messages SET receipt = ?2, receive_count = ?3, first_receive = ?4, visible_at = ?5 WHERE rowid = ?1",
                 params![row.rowid, row.receipt, row.receive_count, first, now + visibility_s * 1000],
             )?;
@@ -365,7 +366,7 @@ impl Sandbox {
     fn next_visible(&self, name: &str, now: i64) -> SqsResult<Option<i64>> {
         Ok(self
             .db()
-            .query_row(
+            .row(
                 "SELECT MIN(visible_at) FROM messages WHERE queue = ?1 AND visible_at > ?2",
                 params![name, now],
                 |r| r.get(0),
@@ -497,7 +498,7 @@ impl Sandbox {
         let rowid = rowid_of(handle)?;
         // Deleting with a stale handle succeeds without deleting (as SQS documents); deleting an
         // already deleted message succeeds.
-        conn.execute(
+        conn.exec(
             "DELETE FROM messages WHERE rowid = ?1 AND queue = ?2 AND receipt = ?3",
             params![rowid, name, handle],
         )?;
@@ -540,7 +541,7 @@ impl Sandbox {
         }
         let rowid = rowid_of(handle)?;
         let row: Option<(Option<String>, i64, Option<i64>)> = conn
-            .query_row(
+            .row(
                 "SELECT receipt, visible_at, first_receive FROM messages WHERE rowid = ?1 AND queue = ?2",
                 params![rowid, name],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -557,7 +558,7 @@ impl Sandbox {
                 "Value for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
             ));
         }
-        conn.execute(
+        conn.exec(
             "UPDATE messages SET visible_at = ?2 WHERE rowid = ?1",
             params![rowid, now + vt * 1000],
         )?;

@@ -7,6 +7,7 @@ use crate::attributes::{self, check_queue_name, parse_redrive_policy, Attrs, COM
 use crate::error::{SqsError, SqsResult};
 use crate::request::Req;
 use crate::sandbox::{now_ms, Queue, Sandbox};
+use crate::store::CachedSql;
 
 /// SQS's rules for recreating and purging: 60 seconds.
 const SIXTY_SECONDS_MS: i64 = 60_000;
@@ -91,7 +92,7 @@ impl Sandbox {
             };
         }
         let deleted: Option<i64> = conn
-            .query_row(
+            .row(
                 "SELECT deleted_at FROM deleted_queues WHERE name = ?1",
                 [&name],
                 |r| r.get(0),
@@ -107,11 +108,11 @@ impl Sandbox {
             .into_iter()
             .map(|(k, v)| (k, Value::String(v)))
             .collect();
-        conn.execute(
+        conn.exec(
             "INSERT INTO queues (name, fifo, attrs, tags, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
             params![name, fifo as i64, serde_json::to_string(&attrs).unwrap_or_default(), Value::Object(tag_map).to_string(), now],
         )?;
-        conn.execute("DELETE FROM deleted_queues WHERE name = ?1", [&name])?;
+        conn.exec("DELETE FROM deleted_queues WHERE name = ?1", [&name])?;
         Ok(json!({ "QueueUrl": self.queue_url(&name) }))
     }
 
@@ -132,7 +133,7 @@ impl Sandbox {
         let after = req.opt_str("NextToken")?.unwrap_or("");
         let limit = max.unwrap_or(1000);
         let conn = self.db();
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT name FROM queues WHERE substr(name, 1, length(?1)) = ?1 AND name > ?2 ORDER BY name LIMIT ?3",
         )?;
         let names: Vec<String> = stmt
@@ -155,7 +156,7 @@ impl Sandbox {
     /// The counts SQS reports as approximate: available, in flight, delayed.
     pub fn counts(conn: &Connection, queue: &str, now: i64) -> SqsResult<(i64, i64, i64)> {
         Self::expire(conn, queue, now)?;
-        Ok(conn.query_row(
+        Ok(conn.row(
             "SELECT
                 COALESCE(SUM(visible_at <= ?2), 0),
                 COALESCE(SUM(visible_at > ?2 AND receipt IS NOT NULL), 0),
@@ -223,7 +224,7 @@ impl Sandbox {
                 q.attrs.insert(k.clone(), stored);
             }
         }
-        conn.execute(
+        conn.exec(
             "UPDATE queues SET attrs = ?2, modified = ?3 WHERE name = ?1",
             params![
                 name,
@@ -239,10 +240,10 @@ impl Sandbox {
         let conn = self.db();
         Self::load_queue(&conn, &name)?;
         let tx = conn.unchecked_transaction()?;
-        tx.execute("DELETE FROM queues WHERE name = ?1", [&name])?;
-        tx.execute("DELETE FROM messages WHERE queue = ?1", [&name])?;
-        tx.execute("DELETE FROM dedup WHERE queue = ?1", [&name])?;
-        tx.execute(
+        tx.exec("DELETE FROM queues WHERE name = ?1", [&name])?;
+        tx.exec("DELETE FROM messages WHERE queue = ?1", [&name])?;
+        tx.exec("DELETE FROM dedup WHERE queue = ?1", [&name])?;
+        tx.exec(
             "INSERT OR REPLACE INTO deleted_queues (name, deleted_at) VALUES (?1, ?2)",
             params![name, now_ms()],
         )?;
@@ -260,8 +261,8 @@ impl Sandbox {
         if q.last_purge > 0 && now - q.last_purge < SIXTY_SECONDS_MS {
             return Err(SqsError::purge_in_progress(&self.queue_url(&name)));
         }
-        conn.execute("DELETE FROM messages WHERE queue = ?1", [&name])?;
-        conn.execute(
+        conn.exec("DELETE FROM messages WHERE queue = ?1", [&name])?;
+        conn.exec(
             "UPDATE queues SET last_purge = ?2 WHERE name = ?1",
             params![name, now],
         )?;
@@ -271,7 +272,7 @@ impl Sandbox {
     /// Reads a JSON-map column (`tags`, `permissions`) of an existing queue.
     fn json_column(conn: &Connection, name: &str, column: &str) -> SqsResult<Map<String, Value>> {
         Self::load_queue(conn, name)?;
-        let t: String = conn.query_row(
+        let t: String = conn.row(
             &format!("SELECT {column} FROM queues WHERE name = ?1"),
             [name],
             |r| r.get(0),
@@ -285,7 +286,7 @@ impl Sandbox {
         column: &str,
         map: Map<String, Value>,
     ) -> SqsResult<()> {
-        conn.execute(
+        conn.exec(
             &format!("UPDATE queues SET {column} = ?2 WHERE name = ?1"),
             params![name, Value::Object(map).to_string()],
         )?;
@@ -374,7 +375,7 @@ impl Sandbox {
         let conn = self.db();
         Self::load_queue(&conn, &name)?;
         let arn = self.queue_arn(&name);
-        let mut stmt = conn.prepare("SELECT name, attrs FROM queues ORDER BY name")?;
+        let mut stmt = conn.prepare_cached("SELECT name, attrs FROM queues ORDER BY name")?;
         let rows: Vec<(String, String)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;

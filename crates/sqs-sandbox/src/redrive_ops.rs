@@ -12,6 +12,7 @@ use crate::attributes::parse_redrive_policy;
 use crate::error::{SqsError, SqsResult};
 use crate::request::Req;
 use crate::sandbox::{now_ms, Sandbox};
+use crate::store::CachedSql;
 
 /// The rate when the caller gives none (SQS's ceiling).
 const DEFAULT_RATE: i64 = 500;
@@ -19,7 +20,7 @@ const DEFAULT_RATE: i64 = 500;
 impl Sandbox {
     fn is_dead_letter_queue(&self, arn: &str) -> SqsResult<bool> {
         let conn = self.db();
-        let mut stmt = conn.prepare("SELECT attrs FROM queues")?;
+        let mut stmt = conn.prepare_cached("SELECT attrs FROM queues")?;
         let all: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -69,7 +70,7 @@ impl Sandbox {
         let handle = {
             let conn = self.db();
             let running: Option<String> = conn
-                .query_row(
+                .row(
                     "SELECT handle FROM move_tasks WHERE source_arn = ?1 AND status = 'RUNNING'",
                     [&source_arn],
                     |r| r.get(0),
@@ -86,7 +87,7 @@ impl Sandbox {
                 json!({ "taskId": uuid::Uuid::new_v4().to_string(), "sourceArn": source_arn })
                     .to_string(),
             );
-            conn.execute(
+            conn.exec(
                 "INSERT INTO move_tasks (handle, source_arn, destination_arn, rate, status, to_move, started) VALUES (?1, ?2, ?3, ?4, 'RUNNING', ?5, ?6)",
                 params![handle, source_arn, dest_arn, rate, available, now],
             )?;
@@ -114,7 +115,7 @@ impl Sandbox {
             let step_started = tokio::time::Instant::now();
             let result: SqsResult<bool> = (|| {
                 let conn = self.db();
-                let status: String = conn.query_row(
+                let status: String = conn.row(
                     "SELECT status FROM move_tasks WHERE handle = ?1",
                     [&handle],
                     |r| r.get(0),
@@ -123,7 +124,7 @@ impl Sandbox {
                     return Ok(true);
                 }
                 let now = now_ms();
-                let mut stmt = conn.prepare(
+                let mut stmt = conn.prepare_cached(
                     "SELECT rowid, dlq_source FROM messages WHERE queue = ?1 AND visible_at <= ?2 ORDER BY rowid LIMIT ?3",
                 )?;
                 let rows: Vec<(i64, Option<String>)> = stmt
@@ -140,26 +141,26 @@ impl Sandbox {
                     let Some(target) =
                         target.filter(|t| Self::find_queue(&tx, t).ok().flatten().is_some())
                     else {
-                        tx.execute(
+                        tx.exec(
                             "UPDATE move_tasks SET status = 'FAILED', failure = 'A message has no source queue to return to (it was not moved here by a redrive policy), or its source queue was deleted. Choose a destination queue.' WHERE handle = ?1",
                             [&handle],
                         )?;
                         tx.commit()?;
                         return Ok(true);
                     };
-                    tx.execute(
+                    tx.exec(
                         "UPDATE messages SET queue = ?2, receipt = NULL, receive_count = 0, first_receive = NULL, visible_at = ?3, dlq_source = NULL WHERE rowid = ?1",
                         params![rowid, target, now],
                     )?;
                     moved += 1;
                 }
-                tx.execute(
+                tx.exec(
                     "UPDATE move_tasks SET moved = moved + ?2 WHERE handle = ?1",
                     params![handle, moved],
                 )?;
                 let done = (rows.len() as i64) < rate;
                 if done {
-                    tx.execute(
+                    tx.exec(
                         "UPDATE move_tasks SET status = 'COMPLETED' WHERE handle = ?1",
                         [&handle],
                     )?;
@@ -171,7 +172,7 @@ impl Sandbox {
                 Ok(true) => return,
                 Ok(false) => {}
                 Err(e) => {
-                    let _ = self.db().execute(
+                    let _ = self.db().exec(
                         "UPDATE move_tasks SET status = 'FAILED', failure = ?2 WHERE handle = ?1",
                         params![handle, e.message],
                     );
@@ -191,7 +192,7 @@ impl Sandbox {
             ));
         }
         let conn = self.db();
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT handle, destination_arn, rate, status, moved, to_move, started, failure FROM move_tasks WHERE source_arn = ?1 ORDER BY started DESC, rowid DESC LIMIT ?2",
         )?;
         let tasks: Vec<Value> = stmt
@@ -226,7 +227,7 @@ impl Sandbox {
         let handle = req.str("TaskHandle")?;
         let conn = self.db();
         let row: Option<(String, i64)> = conn
-            .query_row(
+            .row(
                 "SELECT status, moved FROM move_tasks WHERE handle = ?1",
                 [handle],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -234,7 +235,7 @@ impl Sandbox {
             .optional()?;
         match row {
             Some((status, moved)) if status == "RUNNING" => {
-                conn.execute(
+                conn.exec(
                     "UPDATE move_tasks SET status = 'CANCELLED' WHERE handle = ?1",
                     [handle],
                 )?;

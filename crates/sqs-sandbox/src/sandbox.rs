@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 
 use crate::attributes::Attrs;
 use crate::error::{SqsError, SqsResult};
+use crate::store::CachedSql;
 
 /// How the sandbox is set up.
 #[derive(Debug, Clone)]
@@ -115,7 +116,7 @@ impl Sandbox {
                 return Ok(current);
             }
         }
-        let exact: i64 = conn.query_row(
+        let exact: i64 = conn.row(
             "SELECT COUNT(*) FROM messages INDEXED BY messages_by_visibility
              WHERE queue = ?1 AND visible_at > ?2 AND receipt IS NOT NULL",
             rusqlite::params![queue, now],
@@ -214,7 +215,7 @@ impl Sandbox {
 
     pub fn find_queue(conn: &Connection, name: &str) -> SqsResult<Option<Queue>> {
         let q = conn
-            .query_row(
+            .row(
                 "SELECT name, fifo, attrs, created, modified, last_purge FROM queues WHERE name = ?1",
                 [name],
                 |r| {
@@ -235,7 +236,7 @@ impl Sandbox {
 
     /// Drops messages past their retention period.
     pub fn expire(conn: &Connection, queue: &str, now: i64) -> SqsResult<()> {
-        conn.execute(
+        conn.exec(
             "DELETE FROM messages WHERE queue = ?1 AND expires_at <= ?2",
             rusqlite::params![queue, now],
         )?;

@@ -167,10 +167,10 @@ async fn bad_requests_get_sqs_errors_and_hurt_nothing() {
             "InvalidAction",
         ),
         (
-            "form content type",
+            "neither protocol's content type",
             Some("AmazonSQS.ListQueues"),
-            "application/x-www-form-urlencoded",
-            b"Action=ListQueues".to_vec(),
+            "text/plain",
+            b"{}".to_vec(),
             "UnsupportedOperation",
             "AWS.SimpleQueueService.UnsupportedOperation",
         ),

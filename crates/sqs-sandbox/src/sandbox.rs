@@ -25,7 +25,9 @@ pub struct Config {
     pub max_in_flight: i64,
     /// Host names answered besides the loopback names and the listen address (`--allow-host`).
     pub allow_hosts: Vec<String>,
-    /// Threads of the sandbox's own runtime.
+    /// Threads of the sandbox's own runtime. One is the default: every operation takes the one
+    /// SQLite connection anyway, and a second thread only added lock hand-offs (perf: CPU per
+    /// batched message 20.6 µs with two threads, 14.7 µs with one, and more messages per second).
     pub worker_threads: usize,
 }
 
@@ -37,7 +39,7 @@ impl Default for Config {
             data_dir: None,
             max_in_flight: 120_000,
             allow_hosts: Vec::new(),
-            worker_threads: 2,
+            worker_threads: 1,
         }
     }
 }

@@ -110,7 +110,7 @@ impl AppState {
         if !conn.settings.uses_secret() {
             return Ok(None);
         }
-        secrets::get(self.secrets.clone(), conn.id.clone()).await
+        secrets::get(self.secrets.clone(), conn.secret_account().to_string()).await
     }
 
     /// The (cached) client of a stored connection.

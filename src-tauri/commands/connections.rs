@@ -6,7 +6,7 @@ use sqs_core::config::AppConfig;
 use sqs_core::connection::{ConnectionInput, ConnectionView, SecretChange, SANDBOX_ID};
 use sqs_core::profiles::{self, AwsProfile};
 use sqs_core::regions::{Region, REGIONS};
-use sqs_core::{queues, secrets, CoreError};
+use sqs_core::{connection_service, queues, CoreError};
 use tauri::State;
 use ts_rs::TS;
 
@@ -83,36 +83,15 @@ pub async fn list_profiles() -> CommandResult<Vec<AwsProfile>> {
         .map_err(|e| CoreError::Internal(format!("reading AWS profiles failed: {e}")).into())
 }
 
-/// Saves a new or edited connection; its secret goes to the keychain before the file is written.
+/// Saves a new or edited connection; the core keeps the keychain and the settings file in step.
 #[tauri::command]
 pub async fn save_connection(
     state: State<'_, AppState>,
     input: ConnectionInput,
 ) -> CommandResult<ConnectionView> {
     let mut cfg = state.config.lock().await;
-    let existing = input.id.as_deref().and_then(|id| cfg.find(id)).cloned();
-    let (conn, change) = input.into_connection(existing.as_ref())?;
-    match &change {
-        SecretChange::Set(s) => {
-            secrets::set(state.secrets.clone(), conn.id.clone(), s.clone()).await?
-        }
-        SecretChange::Remove => secrets::delete(state.secrets.clone(), conn.id.clone()).await?,
-        SecretChange::Keep => {}
-    }
-    let mut next = cfg.clone();
-    match next.connections.iter_mut().find(|c| c.id == conn.id) {
-        Some(slot) => *slot = conn.clone(),
-        None => next.connections.push(conn.clone()),
-    }
-    next.last_used = Some(conn.id.clone());
-    if let Err(e) = state.store.save(&next) {
-        // Do not leave an orphan secret behind for a connection that was never saved.
-        if existing.is_none() && matches!(change, SecretChange::Set(_)) {
-            let _ = secrets::delete(state.secrets.clone(), conn.id.clone()).await;
-        }
-        return Err(e.into());
-    }
-    *cfg = next;
+    let conn =
+        connection_service::save(&mut cfg, &state.store, state.secrets.clone(), input).await?;
     state.forget_client(&conn.id).await;
     Ok(ConnectionView::from(&conn))
 }
@@ -121,20 +100,7 @@ pub async fn save_connection(
 #[tauri::command]
 pub async fn remove_connection(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     let mut cfg = state.config.lock().await;
-    let Some(conn) = cfg.find(&id).cloned() else {
-        return Ok(());
-    };
-    if conn.settings.uses_secret() {
-        secrets::delete(state.secrets.clone(), id.clone()).await?;
-    }
-    let mut next = cfg.clone();
-    next.connections.retain(|c| c.id != id);
-    if next.last_used.as_deref() == Some(&id) {
-        // Back to the built-in sandbox.
-        next.last_used = None;
-    }
-    state.store.save(&next)?;
-    *cfg = next;
+    connection_service::remove(&mut cfg, &state.store, state.secrets.clone(), &id).await?;
     state.forget_client(&id).await;
     Ok(())
 }

@@ -113,6 +113,7 @@ async fn main() {
             region: "us-east-1".into(),
             access_key_id: None,
         },
+        secret_account: None,
     };
     let client = connect(&conn, None).await.unwrap();
 

@@ -160,6 +160,7 @@ pub async fn connect_local(url: &str) -> Result<SqsClient, CoreError> {
             region: "us-east-1".into(),
             access_key_id: None,
         },
+        secret_account: None,
     };
     connect(&conn, None).await
 }

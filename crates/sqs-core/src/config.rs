@@ -1,11 +1,11 @@
 //! The app's own settings file (JSON in the platform config dir): connections without
 //! secrets and the last used connection. Written atomically; a corrupt file is kept aside.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::atomic_file;
 use crate::connection::Connection;
 use crate::CoreError;
 
@@ -211,32 +211,21 @@ impl ConfigStore {
         }
     }
 
-    /// Writes the whole config atomically (temp file, fsync, rename), readable by the user only.
+    /// Writes the whole config atomically (`atomic_file`: a crash or a full disk leaves the
+    /// old file or the new one), readable by the user only, in a directory only they can read.
     pub fn save(&self, config: &AppConfig) -> Result<(), CoreError> {
         let fail = |what: &str, e: std::io::Error| {
             CoreError::Config(format!(
-                "The settings could not be saved: {what} {} failed ({e}). Check free disk space and permissions.",
-                self.dir.display()
+                "The settings could not be saved: {what} {} failed ({}). Nothing was changed.",
+                self.dir.display(),
+                atomic_file::describe(&e)
             ))
         };
-        std::fs::create_dir_all(&self.dir).map_err(|e| fail("creating", e))?;
+        atomic_file::private_dir(&self.dir).map_err(|e| fail("creating", e))?;
         let json = serde_json::to_vec_pretty(config)
             .map_err(|e| CoreError::Internal(format!("settings could not be encoded: {e}")))?;
-        let tmp = self.dir.join(format!(".{FILE_NAME}.tmp"));
-        {
-            let mut opts = std::fs::OpenOptions::new();
-            opts.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let mut f = opts.open(&tmp).map_err(|e| fail("writing in", e))?;
-            f.write_all(&json).map_err(|e| fail("writing in", e))?;
-            f.sync_all().map_err(|e| fail("writing in", e))?;
-        }
-        std::fs::rename(&tmp, self.path()).map_err(|e| fail("replacing the file in", e))?;
-        Ok(())
+        atomic_file::replace(&self.path(), |w| w.write_all(&json))
+            .map_err(|e| fail("writing in", e))
     }
 }
 
@@ -256,6 +245,7 @@ mod tests {
                     region: "us-east-1".into(),
                     access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
                 },
+                secret_account: None,
             }],
             last_used: Some("c1".into()),
             sandbox: SandboxSettings {

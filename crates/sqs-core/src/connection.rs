@@ -53,6 +53,7 @@ pub fn sandbox_connection(url: &str) -> Connection {
             region: "us-east-1".into(),
             access_key_id: None,
         },
+        secret_account: None,
     }
 }
 
@@ -102,6 +103,17 @@ pub struct Connection {
     pub id: String,
     pub name: String,
     pub settings: ConnectionSettings,
+    /// The keychain entry holding its secret, when it is not the id (each new secret gets a
+    /// fresh entry, so the settings file decides which one is in use: `connection_service`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_account: Option<String>,
+}
+
+impl Connection {
+    /// The keychain account of its secret.
+    pub fn secret_account(&self) -> &str {
+        self.secret_account.as_deref().unwrap_or(&self.id)
+    }
 }
 
 /// A connection as the UI sees it: key id masked, never a secret.
@@ -364,7 +376,16 @@ impl ConnectionInput {
                 )
             }
         };
-        Ok((Connection { id, name, settings }, change))
+        let secret_account = existing.and_then(|e| e.secret_account.clone());
+        Ok((
+            Connection {
+                id,
+                name,
+                settings,
+                secret_account,
+            },
+            change,
+        ))
     }
 }
 

@@ -1,10 +1,12 @@
 //! SQS Pilot's core: connections and their secrets, the SQS client built from them, queue
 //! operations and the typed errors the UI switches on. Builds and tests without Tauri.
 
+pub mod atomic_file;
 pub mod bulk;
 pub mod client;
 pub mod config;
 pub mod connection;
+pub mod connection_service;
 pub mod error;
 pub mod mask;
 pub mod message_files;

@@ -2,7 +2,6 @@
 //! preview), and received messages written as JSON Lines for export. The export format is one
 //! of the import formats, so an export can be sent again.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -327,19 +326,19 @@ pub fn export_line(m: &ReceivedMessage) -> String {
 /// Writes messages as JSON Lines to `path`, through a temporary file renamed into place, so a
 /// failed write never leaves half a file under the chosen name.
 pub fn write_json_lines(path: &Path, messages: &[ReceivedMessage]) -> Result<(), CoreError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let io =
-        |e: std::io::Error| CoreError::File(format!("Could not write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+    crate::atomic_file::replace(path, |w| {
         for m in messages {
-            writeln!(w, "{}", export_line(m)).map_err(io)?;
+            writeln!(w, "{}", export_line(m))?;
         }
-        w.flush().map_err(io)?;
-    }
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+        Ok(())
+    })
+    .map_err(|e| {
+        CoreError::File(format!(
+            "Could not write {}: {}",
+            path.display(),
+            crate::atomic_file::describe(&e)
+        ))
+    })
 }
 
 #[cfg(test)]

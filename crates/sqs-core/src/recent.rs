@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::atomic_file;
 use crate::messages::{AttributeValue, OutgoingMessage};
 use crate::CoreError;
 
@@ -101,17 +102,15 @@ impl RecentStore {
         }
         let fail = |e: std::io::Error| {
             CoreError::File(format!(
-                "Could not save the recent messages in {}: {e}",
-                self.path.display()
+                "Could not save the recent messages in {}: {}",
+                self.path.display(),
+                atomic_file::describe(&e)
             ))
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(fail)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-        serde_json::to_writer(tmp.as_file_mut(), &file)
-            .map_err(|e| CoreError::Internal(e.to_string()))?;
-        tmp.persist(&self.path).map_err(|e| fail(e.error))?;
-        Ok(())
+        atomic_file::private_dir(dir).map_err(fail)?;
+        let json = serde_json::to_vec(&file).map_err(|e| CoreError::Internal(e.to_string()))?;
+        atomic_file::replace(&self.path, |w| w.write_all(&json)).map_err(fail)
     }
 }
 

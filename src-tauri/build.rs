@@ -31,6 +31,8 @@ const COMMANDS: &[&str] = &[
     "preview_import",
     "export_messages",
     "recent_messages",
+    "clear_recent_messages",
+    "keep_recent_messages_for_aws",
     "start_redrive",
     "list_redrives",
     "cancel_redrive",

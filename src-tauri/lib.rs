@@ -39,7 +39,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             tracing::debug!("sandbox up at {} ms", since_start_ms());
             app.manage(state);
             app.manage(commands::messages::Polls::default());
-            app.manage(sqs_core::recent::RecentStore::new(&sandbox::app_data_dir()));
+            app.manage(std::sync::Arc::new(sqs_core::recent::RecentStore::new(
+                &sandbox::app_data_dir(),
+            )));
             window_fit::fit_main_window(app);
             Ok(())
         })
@@ -71,7 +73,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::messages::bulk_send,
             commands::messages::preview_import,
             commands::messages::export_messages,
-            commands::messages::recent_messages,
+            commands::recent::recent_messages,
+            commands::recent::clear_recent_messages,
+            commands::recent::keep_recent_messages_for_aws,
             commands::redrive::start_redrive,
             commands::redrive::list_redrives,
             commands::redrive::cancel_redrive,

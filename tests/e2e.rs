@@ -446,6 +446,15 @@ async fn messages_scenario(c: &Client) -> Result<()> {
         available, "23",
         "the queue holds what the report says was sent"
     );
+
+    // Clear forgets the recent messages, after asking.
+    click(c, "#msg-recent-clear").await?;
+    anyhow::ensure!(
+        focused(c).await? == "BUTTON#msg-recent-forget",
+        "focus on the confirmation"
+    );
+    click(c, "#msg-recent-forget").await?;
+    gone(c, "#msg-recent").await?;
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! Commands for messages: send (remembered per queue), poll (streamed to the UI in batches over
+//! Commands for messages: send (remembered per queue: `recent.rs`), poll (streamed to the UI in batches over
 //! a channel, stoppable), delete, change visibility, bulk send from a file the user picked
 //! (JSON Lines or CSV, previewed first), and export to a file chosen in a save dialog.
 
@@ -12,7 +12,7 @@ use sqs_core::messages::{
     self, EntryOutcome, MessageHandle, OutgoingMessage, PollSettings, PollSink, ReceivedMessage,
     SentMessage,
 };
-use sqs_core::recent::{RecentMessage, RecentStore};
+use sqs_core::recent::RecentStore;
 use sqs_core::CoreError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -94,7 +94,7 @@ impl PollSink for ChannelSink {
 #[tauri::command]
 pub async fn send_message(
     state: State<'_, AppState>,
-    recent: State<'_, RecentStore>,
+    recent: State<'_, Arc<RecentStore>>,
     connection_id: String,
     url: String,
     message: OutgoingMessage,
@@ -102,23 +102,9 @@ pub async fn send_message(
     let client = state.client(&connection_id).await?;
     let sent = messages::send_message(&client, &url, &message).await?;
     tour::mark(&state, TourStep::Sent).await;
-    // The message is sent; failing to remember it is only logged.
-    if let Err(e) = recent.remember(
-        &url,
-        &message,
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64),
-    ) {
-        tracing::warn!("{e}");
-    }
+    crate::commands::recent::remember(&state, recent.inner().clone(), &connection_id, url, message)
+        .await;
     Ok(sent)
-}
-
-/// The messages recently sent to a queue from the form, newest first.
-#[tauri::command]
-pub fn recent_messages(recent: State<'_, RecentStore>, url: String) -> Vec<RecentMessage> {
-    recent.list(&url)
 }
 
 /// Polls; each batch of received messages goes to `on_batch`. Returns how many were received.

@@ -4,6 +4,7 @@ pub mod app;
 pub mod connections;
 pub mod messages;
 pub mod queues;
+pub mod recent;
 pub mod redrive;
 pub mod sandbox;
 pub mod simulate;

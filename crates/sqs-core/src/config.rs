@@ -26,6 +26,10 @@ pub struct AppConfig {
     pub sandbox: SandboxSettings,
     #[serde(default)]
     pub tour: TourProgress,
+    /// Keep the messages sent from the form on AWS connections too (off: production payloads
+    /// stay out of the app's files unless the user asks).
+    #[serde(default)]
+    pub keep_recent_for_aws: bool,
 }
 
 /// How far the first-launch tour got. A step is done once the user did it by any path (the
@@ -256,6 +260,7 @@ mod tests {
                 created: true,
                 ..TourProgress::default()
             },
+            keep_recent_for_aws: true,
         }
     }
 

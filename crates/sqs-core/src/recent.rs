@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::atomic_file;
+use crate::connection::ConnectionSettings;
 use crate::messages::{AttributeValue, OutgoingMessage};
 use crate::CoreError;
 
@@ -27,6 +28,24 @@ pub struct RecentMessage {
     pub body: String,
     pub attributes: Vec<AttributeValue>,
     pub group_id: Option<String>,
+}
+
+/// What the send form shows: the recent messages, and whether they are kept for this connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RecentMessages {
+    pub messages: Vec<RecentMessage>,
+    /// Whether messages sent on this connection are kept.
+    pub kept: bool,
+    /// Whether it is an AWS connection (kept only when the user turned it on).
+    pub aws: bool,
+}
+
+/// Whether messages sent on a connection are kept: always for local endpoints and the sandbox,
+/// for AWS only when the user turned it on.
+pub fn kept_for(settings: &ConnectionSettings, keep_for_aws: bool) -> (bool, bool) {
+    let aws = !matches!(settings, ConnectionSettings::Endpoint { .. });
+    (!aws || keep_for_aws, aws)
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -65,6 +84,19 @@ impl RecentStore {
             .remove(queue_url)
             .map(|(_, list)| list)
             .unwrap_or_default()
+    }
+
+    /// Forgets every recently sent message, on every queue.
+    pub fn clear(&self) -> Result<(), CoreError> {
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        match std::fs::remove_file(&self.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(CoreError::File(format!(
+                "Could not delete {}: {}",
+                self.path.display(),
+                atomic_file::describe(&e)
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Remembers a message sent to a queue (moved to the front if it was there already).
@@ -123,6 +155,28 @@ mod tests {
             body: body.into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn clear_forgets_everything_and_aws_is_kept_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = RecentStore::new(dir.path());
+        store.remember("q1", &msg("a"), 1).unwrap();
+        store.clear().unwrap();
+        assert!(store.list("q1").is_empty());
+        store.clear().unwrap();
+        let aws = ConnectionSettings::AccessKeys {
+            region: "eu-west-1".into(),
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+        };
+        let local = ConnectionSettings::Endpoint {
+            url: "http://127.0.0.1:9324".into(),
+            region: "us-east-1".into(),
+            access_key_id: None,
+        };
+        assert_eq!(kept_for(&aws, false), (false, true));
+        assert_eq!(kept_for(&aws, true), (true, true));
+        assert_eq!(kept_for(&local, false), (true, false));
     }
 
     #[test]

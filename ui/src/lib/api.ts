@@ -28,6 +28,7 @@ import type { SandboxStatus } from './bindings/SandboxStatus';
 import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportPreview } from './bindings/ImportPreview';
 import type { RecentMessage } from './bindings/RecentMessage';
+import type { RecentMessages } from './bindings/RecentMessages';
 import type { MoveTask } from './bindings/MoveTask';
 import type { MoveItem } from './bindings/MoveItem';
 import type { SimSettings } from './bindings/SimSettings';
@@ -63,6 +64,7 @@ export type {
   ImportFormat,
   ImportPreview,
   RecentMessage,
+  RecentMessages,
   MoveTask,
   MoveItem,
   SimSettings,
@@ -182,7 +184,9 @@ export const api = {
   /** Asks where to save and writes the messages as JSON Lines; resolves with the path, or null if cancelled. */
   exportMessages: (messages: ReceivedMessage[], suggestedName: string) =>
     call<string | null>('export_messages', { messages, suggestedName }),
-  recentMessages: (url: string) => call<RecentMessage[]>('recent_messages', { url }),
+  recentMessages: (connectionId: string, url: string) => call<RecentMessages>('recent_messages', { connectionId, url }),
+  clearRecentMessages: () => call<null>('clear_recent_messages'),
+  keepRecentMessagesForAws: (keep: boolean) => call<null>('keep_recent_messages_for_aws', { keep }),
   startRedrive: (connectionId: string, sourceArn: string, destinationArn: string | null, rate: number | null) =>
     call<string>('start_redrive', { connectionId, sourceArn, destinationArn, rate }),
   listRedrives: (connectionId: string, sourceArn: string) => call<MoveTask[]>('list_redrives', { connectionId, sourceArn }),

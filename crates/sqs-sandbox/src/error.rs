@@ -178,6 +178,11 @@ impl SqsError {
 
 impl From<rusqlite::Error> for SqsError {
     fn from(e: rusqlite::Error) -> Self {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return SqsError::internal(
+                "The sandbox's disk is full, so this was not stored. Free some space where the sandbox keeps its data and try again; everything stored before is intact.",
+            );
+        }
         SqsError::internal(format!("storage error: {e}"))
     }
 }

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration and end-to-end tests: a moto server on a free port (the
 //! independent SQS referee), free ports, and waiting for a port to accept connections.
 
+mod tiny_disk;
+pub use tiny_disk::TinyDisk;
+
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -48,7 +48,11 @@ fn a_full_disk_never_leaves_the_settings_half_written() {
     assert!(e.to_string().contains("disk is full"), "{e}");
     let loaded = store.load_or_recover();
     assert!(loaded.notice.is_none(), "{:?}", loaded.notice);
-    assert_eq!(loaded.config.connections.len(), 1, "the old settings, whole");
+    assert_eq!(
+        loaded.config.connections.len(),
+        1,
+        "the old settings, whole"
+    );
     assert_eq!(files_in(&disk.path().join("config")), ["connections.json"]);
 
     let recent = RecentStore::new(&disk.path().join("data"));

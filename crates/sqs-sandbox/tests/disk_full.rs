@@ -51,7 +51,12 @@ async fn a_full_disk_refuses_sends_clearly_and_damages_nothing() {
     assert!(refused.contains("disk is full"), "{refused}");
 
     // A receive writes too (receipt, visibility): it is refused with the same sentence.
-    let receive = sdk.receive_message().queue_url(&q).send().await.unwrap_err();
+    let receive = sdk
+        .receive_message()
+        .queue_url(&q)
+        .send()
+        .await
+        .unwrap_err();
     let receive = format!("{:?}", aws_sdk_sqs::error::DisplayErrorContext(&receive));
     assert!(receive.contains("disk is full"), "{receive}");
 

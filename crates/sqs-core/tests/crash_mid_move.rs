@@ -1,0 +1,173 @@
+//! Fault test: the app is killed (`kill -9`) in the middle of "move selected" from a DLQ. The
+//! mover runs in a child process (this test binary run again as `child_mover`), the sandbox in
+//! this one, as the server would outlive a crashed app. After the kill every message is in the
+//! destination, still in the DLQ, or in both (a duplicate, which the design allows) — never in
+//! neither.
+
+use std::collections::BTreeSet;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sqs_core::messages::{MessageHandle, OutgoingMessage};
+use sqs_core::redrive::{move_selected, MoveItem};
+
+const CHILD_ENV: &str = "SQS_PILOT_CRASH_CHILD";
+const MESSAGES: usize = 2000;
+
+/// Reads message bodies from both queues until every one is found in at least one of them,
+/// or `limit` has passed; returns (destination's, DLQ's).
+async fn find_all(
+    sdk: &aws_sdk_sqs::Client,
+    dest: &str,
+    dlq: &str,
+    limit: Duration,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut moved, mut left) = (BTreeSet::new(), BTreeSet::new());
+    let started = Instant::now();
+    while moved.union(&left).count() < MESSAGES && started.elapsed() < limit {
+        let mut got_any = false;
+        for (q, seen) in [(dest, &mut moved), (dlq, &mut left)] {
+            let got = sdk
+                .receive_message()
+                .queue_url(q)
+                .max_number_of_messages(10)
+                .visibility_timeout(120)
+                .send()
+                .await
+                .unwrap();
+            got_any |= !got.messages().is_empty();
+            seen.extend(got.messages().iter().map(|m| m.body().unwrap().to_string()));
+        }
+        if !got_any {
+            // The rest are in flight under the dead mover's receipts until they time out.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    (moved, left)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_move_selected_loses_no_message() {
+    let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .unwrap();
+    let sdk = test_support::sdk_client(&running.url);
+    let dlq = test_support::create_queue(&sdk, "crash-dlq").await;
+    let dest = test_support::create_queue(&sdk, "crash-dest").await;
+    for chunk in 0..MESSAGES / 10 {
+        let mut b = sdk.send_message_batch().queue_url(&dlq);
+        for i in 0..10 {
+            b = b.entries(
+                aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+                    .id(format!("m{i}"))
+                    .message_body(format!("m{}", chunk * 10 + i))
+                    .build()
+                    .unwrap(),
+            );
+        }
+        b.send().await.unwrap();
+    }
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_mover", "--ignored", "--nocapture"])
+        .env(CHILD_ENV, format!("{}|{dlq}|{dest}", running.url))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once the first copies have arrived, while the move is under way.
+    let started = Instant::now();
+    loop {
+        let a = sdk
+            .get_queue_attributes()
+            .queue_url(&dest)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            .send()
+            .await
+            .unwrap();
+        let arrived: usize = a
+            .attributes()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        if arrived > 0 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the mover ended before moving anything"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "nothing arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let killed_mid_way = child.try_wait().unwrap().is_none();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(killed_mid_way, "the mover had already finished");
+
+    // The DLQ's copies the mover held in flight come back after its 3-second visibility timeout.
+    let (moved, left) = find_all(&sdk, &dest, &dlq, Duration::from_secs(15)).await;
+    let lost: Vec<String> = (0..MESSAGES)
+        .map(|i| format!("m{i}"))
+        .filter(|b| !moved.contains(b) && !left.contains(b))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} in neither queue, e.g. {:?}",
+        lost.len(),
+        &lost[..lost.len().min(5)]
+    );
+    println!(
+        "after kill -9: {} in the destination, {} in the DLQ, {} in both",
+        moved.len(),
+        left.len(),
+        moved.intersection(&left).count()
+    );
+    running.stop().await;
+}
+
+/// The mover: receives every message of the DLQ and moves them all with `move_selected`, as the
+/// app's "move selected" does. Runs only as the child of the test above.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the child process of kill_9_during_move_selected_loses_no_message"]
+async fn child_mover() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let mut parts = spec.split('|');
+    let (url, dlq, dest) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let client = sqs_core::client::connect_local(url).await.unwrap();
+    let mut items = Vec::new();
+    while items.len() < MESSAGES {
+        let got = client
+            .sdk
+            .receive_message()
+            .queue_url(dlq)
+            .max_number_of_messages(10)
+            .visibility_timeout(3)
+            .send()
+            .await
+            .unwrap();
+        items.extend(got.messages().iter().map(|m| MoveItem {
+            handle: MessageHandle {
+                message_id: m.message_id().unwrap().into(),
+                receipt_handle: m.receipt_handle().unwrap().into(),
+            },
+            message: OutgoingMessage {
+                body: m.body().unwrap().into(),
+                ..Default::default()
+            },
+        }));
+    }
+    move_selected(&client, dlq, dest, items).await.unwrap();
+}

@@ -32,11 +32,11 @@ async fn a_full_disk_refuses_sends_clearly_and_damages_nothing() {
     disk.fill();
     // Sends go on being acknowledged until SQLite's WAL needs a page it cannot have.
     let mut refused = None;
-    for i in stored..stored + 500 {
+    for _ in 0..500 {
         match sdk
             .send_message()
             .queue_url(&q)
-            .message_body(body(i))
+            .message_body(body(stored))
             .send()
             .await
         {

@@ -15,7 +15,8 @@ die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 apt_run=(build-essential pkg-config file curl wget xdg-utils libssl-dev libwebkit2gtk-4.1-dev
   libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev libsecret-1-dev gnome-keyring dbus dbus-x11 mold)
-apt_test=(xvfb xauth webkit2gtk-driver libsecret-tools imagemagick x11-utils python3-venv)
+apt_test=(xvfb xauth webkit2gtk-driver libsecret-tools imagemagick x11-utils python3-venv
+  gcc-mingw-w64-x86-64)
 wanted=("${apt_run[@]}")
 [ "$mode" = test ] && wanted+=("${apt_test[@]}")
 missing=()
@@ -60,6 +61,20 @@ if [ "$mode" = test ]; then
     [ -x "$CACHE/venv-query/bin/pip" ] || python3 -m venv "$CACHE/venv-query"
     "$CACHE/venv-query/bin/pip" install -q --disable-pip-version-check "botocore==1.31.0" "boto3==1.28.0"
     touch "$CACHE/venv-query/.botocore-1.31.0"
+  fi
+  # The Windows and macOS code paths are compile-checked here: the targets' standard libraries,
+  # mingw-w64 (apt, above) as Windows' C compiler, and zig (PyPI) with cargo-zigbuild as macOS's.
+  for t in x86_64-pc-windows-gnu aarch64-apple-darwin; do
+    rustup target list --installed 2>/dev/null | grep -qx "$t" || { say "Adding the Rust target $t"; rustup target add "$t"; }
+  done
+  if ! "$CACHE/zig/bin/python" -m ziglang version >/dev/null 2>&1; then
+    say "Installing zig (PyPI ziglang) into $CACHE/zig"
+    [ -x "$CACHE/zig/bin/pip" ] || python3 -m venv "$CACHE/zig"
+    "$CACHE/zig/bin/pip" install -q --disable-pip-version-check "ziglang==0.17.1"
+  fi
+  if [ ! -x "$CACHE/bin/cargo-zigbuild" ]; then
+    say "Building cargo-zigbuild into $CACHE (once, about a minute)"
+    CARGO_TARGET_DIR="$CACHE/build" cargo install cargo-zigbuild --version 0.24.1 --locked --root "$CACHE" --quiet
   fi
   # tauri-driver: the WebDriver bridge for the app window (built once, cached).
   if [ ! -x "$CACHE/bin/tauri-driver" ]; then

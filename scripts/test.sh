@@ -35,6 +35,12 @@ step "Frontend build" npm --prefix ui run --silent build -- --logLevel warn
 step "Frontend type check" npm --prefix ui run --silent check
 step "Frontend unit tests" npm --prefix ui run --silent test
 step "Clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The Windows and macOS code paths (keychain backends, paths, the shell) compile and lint clean.
+step "Clippy for Windows (x86_64-pc-windows-gnu)" \
+  cargo clippy --target x86_64-pc-windows-gnu --workspace --all-targets --quiet -- -D warnings
+step "Clippy for macOS (aarch64-apple-darwin, zig as the C compiler)" \
+  env PATH="$CACHE/zig/bin:$CACHE/bin:$PATH" \
+  cargo-zigbuild clippy --target aarch64-apple-darwin --workspace --all-targets --quiet -- -D warnings
 step "Rust unit and integration tests (moto)" cargo_test --workspace
 if git rev-parse --git-dir >/dev/null 2>&1; then
   step "Generated TypeScript types are committed" \

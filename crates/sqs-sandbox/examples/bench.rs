@@ -28,7 +28,7 @@ fn rss_mib(pid: u32) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// CPU time (user + system) a process has used so far, from /proc/PID/stat.
+/// CPU time (user + system) a process has used so far, from /proc/PID/stat (Linux).
 fn cpu_time(pid: u32) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command name (which may hold spaces) start at ") ".
@@ -38,9 +38,19 @@ fn cpu_time(pid: u32) -> Duration {
         .map(|x| x.parse().unwrap_or(0))
         .collect();
     let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    Duration::from_secs_f64(ticks as f64 / clock_ticks_per_second())
+}
+
+#[cfg(unix)]
+fn clock_ticks_per_second() -> f64 {
     // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1);
-    Duration::from_secs_f64(ticks as f64 / hz as f64)
+    unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64
+}
+
+/// No /proc elsewhere: the CPU rows read 0 there.
+#[cfg(not(unix))]
+fn clock_ticks_per_second() -> f64 {
+    100.0
 }
 
 /// Runs `work` (which handles `messages` messages) and returns its result with the server's CPU

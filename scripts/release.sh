@@ -13,7 +13,7 @@ TAURI="$CACHE/tauri-cli/node_modules/.bin/tauri"
 if [[ ! -x "$TAURI" ]]; then
   echo "==> Installing the Tauri CLI into $CACHE/tauri-cli"
   mkdir -p "$CACHE/tauri-cli"
-  npm install --silent --no-audit --no-fund --prefix "$CACHE/tauri-cli" @tauri-apps/cli@2.12
+  npm install --silent --no-audit --no-fund --prefix "$CACHE/tauri-cli" @tauri-apps/cli@2.12.5
 fi
 # rpmbuild is not needed: Tauri writes the .rpm itself.
 "$TAURI" build --bundles deb,rpm

@@ -52,9 +52,12 @@ pub struct SimTick {
     pub deleted: u64,
     #[ts(type = "number")]
     pub failed: u64,
-    /// Requests the simulator sent (each is billed).
+    /// Requests the simulator sent.
     #[ts(type = "number")]
     pub requests: u64,
+    /// What SQS bills for them (each 64 KiB of a request is one), in US dollars after the
+    /// free tier, at `usage.rs`'s prices.
+    pub usd: f64,
     /// The queue's own approximate counts (None if they could not be read).
     pub queue: Option<QueueCounts>,
     /// Messages in the dead-letter queue (approximate), if the queue has one.
@@ -77,10 +80,18 @@ struct Totals {
     deleted: AtomicU64,
     failed: AtomicU64,
     requests: AtomicU64,
+    /// Billed requests: a send's 64 KiB chunks, one for every other request.
+    billed: AtomicU64,
     log: Mutex<Vec<String>>,
 }
 
 impl Totals {
+    /// One request sent, billed as `billed` requests.
+    fn count_request(&self, billed: u64) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.billed.fetch_add(billed, Ordering::Relaxed);
+    }
+
     fn log(&self, line: String) {
         let mut l = self.log.lock().unwrap_or_else(|e| e.into_inner());
         // A busy simulation keeps the last lines of each second, not thousands.
@@ -172,7 +183,7 @@ async fn produce(
                 .message_group_id(s.group_id.clone().unwrap_or_else(|| "simulator".into()))
                 .message_deduplication_id(uuid::Uuid::new_v4().to_string());
         }
-        totals.requests.fetch_add(1, Ordering::Relaxed);
+        totals.count_request(crate::usage::billed_chunks(body.len()));
         match req.send().await {
             Ok(_) => {
                 totals.sent.fetch_add(1, Ordering::Relaxed);
@@ -205,7 +216,7 @@ async fn consume(
 ) {
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15 ^ ((worker as u64 + 1) * 0x2545_F491_4F6C_DD1D));
     while !stop() {
-        totals.requests.fetch_add(1, Ordering::Relaxed);
+        totals.count_request(1);
         let r = client
             .sdk
             .receive_message()
@@ -249,7 +260,7 @@ async fn consume(
                 ));
                 continue;
             }
-            totals.requests.fetch_add(1, Ordering::Relaxed);
+            totals.count_request(1);
             let del = client
                 .sdk
                 .delete_message()
@@ -317,9 +328,10 @@ pub async fn run(
                 .map(|c| c.available + c.in_flight + c.delayed),
             None => None,
         };
-        totals
-            .requests
-            .fetch_add(1 + dlq_url.is_some() as u64, Ordering::Relaxed);
+        for _ in 0..1 + dlq_url.is_some() as u64 {
+            totals.count_request(1);
+        }
+        let billed = totals.billed.load(Ordering::Relaxed);
         let tick = SimTick {
             second,
             sent: totals.sent.load(Ordering::Relaxed),
@@ -327,6 +339,11 @@ pub async fn run(
             deleted: totals.deleted.load(Ordering::Relaxed),
             failed: totals.failed.load(Ordering::Relaxed),
             requests: totals.requests.load(Ordering::Relaxed),
+            usd: if url.ends_with(".fifo") {
+                crate::usage::cost(0, billed)
+            } else {
+                crate::usage::cost(billed, 0)
+            },
             queue,
             dlq,
             log: std::mem::take(&mut *totals.log.lock().unwrap_or_else(|e| e.into_inner())),

@@ -91,16 +91,45 @@ impl Intercept for RequestCounter {
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let body = ctx.request().body().bytes().unwrap_or_default();
-        // The queue URL is in the JSON body; a FIFO queue's name ends in ".fifo".
-        let fifo = body.windows(6).any(|w| w == b".fifo\"");
-        self.0.record(body.len(), fifo);
+        self.0.record(body.len(), is_fifo_request(body));
         Ok(())
     }
+}
+
+/// The members of a request that name its queue.
+#[derive(serde::Deserialize)]
+struct Target {
+    #[serde(rename = "QueueUrl")]
+    queue_url: Option<String>,
+    #[serde(rename = "QueueName")]
+    queue_name: Option<String>,
+}
+
+/// Whether a request (its JSON body) is for a FIFO queue: decided by the queue it names, never
+/// by what a message body happens to contain.
+pub fn is_fifo_request(body: &[u8]) -> bool {
+    serde_json::from_slice::<Target>(body).is_ok_and(|t| {
+        t.queue_url
+            .as_deref()
+            .or(t.queue_name.as_deref())
+            .is_some_and(|q| q.ends_with(".fifo"))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fifo_billing_is_decided_by_the_queue_not_the_message() {
+        let standard = br#"{"QueueUrl":"http://h/1/orders","MessageBody":"see "x.fifo""}"#;
+        assert!(!is_fifo_request(standard));
+        assert!(is_fifo_request(
+            br#"{"QueueUrl":"http://h/1/orders.fifo","MessageBody":"a"}"#
+        ));
+        assert!(is_fifo_request(br#"{"QueueName":"new.fifo"}"#));
+        assert!(!is_fifo_request(br#"{"QueueNamePrefix":"x.fifo"}"#));
+    }
 
     #[test]
     fn chunks_of_64_kib_and_prices() {

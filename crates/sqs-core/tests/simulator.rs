@@ -99,6 +99,14 @@ async fn failing_consumers_send_everything_to_the_dlq_and_healthy_ones_delete_it
         "requests are counted: {}",
         last.requests
     );
+    // Small messages on a standard queue: each request is billed once, at the standard price.
+    let expected = sqs_core::usage::cost(last.requests, 0);
+    assert!(
+        (last.usd - expected).abs() < 1e-12,
+        "{} for {} requests, expected {expected}",
+        last.usd,
+        last.requests
+    );
 
     // 0 % failure: everything produced is deleted, nothing more reaches the DLQ.
     let sink = until(|t| t.deleted == 15);

@@ -14,9 +14,14 @@ second: number,
  */
 sent: number, received: number, deleted: number, failed: number, 
 /**
- * Requests the simulator sent (each is billed).
+ * Requests the simulator sent.
  */
 requests: number, 
+/**
+ * What SQS bills for them (each 64 KiB of a request is one), in US dollars after the
+ * free tier, at `usage.rs`'s prices.
+ */
+usd: number, 
 /**
  * The queue's own approximate counts (None if they could not be read).
  */

@@ -24,7 +24,7 @@ const COMMANDS: &[&str] = &[
     "delete_queue",
     "send_message",
     "poll_messages",
-    "stop_poll",
+    "stop_job",
     "delete_messages",
     "change_visibility",
     "bulk_send",

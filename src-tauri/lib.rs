@@ -38,7 +38,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             }
             tracing::debug!("sandbox up at {} ms", since_start_ms());
             app.manage(state);
-            app.manage(commands::messages::Polls::default());
+            app.manage(commands::jobs::Jobs::default());
             app.manage(std::sync::Arc::new(sqs_core::recent::RecentStore::new(
                 &sandbox::app_data_dir(),
             )));
@@ -67,7 +67,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::queues::delete_queue,
             commands::messages::send_message,
             commands::messages::poll_messages,
-            commands::messages::stop_poll,
+            commands::jobs::stop_job,
             commands::messages::delete_messages,
             commands::messages::change_visibility,
             commands::messages::bulk_send,

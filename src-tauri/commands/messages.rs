@@ -2,7 +2,6 @@
 //! a channel, stoppable), delete, change visibility, bulk send from a file the user picked
 //! (JSON Lines or CSV, previewed first), and export to a file chosen in a save dialog.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,33 +17,11 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
+use crate::commands::jobs::Jobs;
 use crate::commands::tour;
 use crate::error::CommandResult;
 use crate::state::AppState;
 use sqs_core::config::TourStep;
-
-/// Stop flags of the long jobs (polls, bulk sends) that are running, by the id the UI gave them.
-#[derive(Default)]
-pub struct Polls(Mutex<HashMap<String, Arc<AtomicBool>>>);
-
-impl Polls {
-    pub(crate) fn start(&self, id: &str) -> Arc<AtomicBool> {
-        let flag = Arc::new(AtomicBool::new(false));
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_string(), flag.clone());
-        flag
-    }
-    pub(crate) fn finish(&self, id: &str) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
-    }
-    fn stop(&self, id: &str) {
-        if let Some(flag) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
-            flag.store(true, Ordering::SeqCst);
-        }
-    }
-}
 
 struct ProgressSink {
     channel: Channel<BulkProgress>,
@@ -111,7 +88,7 @@ pub async fn send_message(
 #[tauri::command]
 pub async fn poll_messages(
     state: State<'_, AppState>,
-    polls: State<'_, Polls>,
+    polls: State<'_, Jobs>,
     connection_id: String,
     url: String,
     poll_id: String,
@@ -142,12 +119,6 @@ pub async fn poll_messages(
         tour::mark(&state, TourStep::Polled).await;
     }
     Ok(result?)
-}
-
-/// Asks a running poll to stop after the receives in progress.
-#[tauri::command]
-pub fn stop_poll(polls: State<'_, Polls>, poll_id: String) {
-    polls.stop(&poll_id);
 }
 
 #[tauri::command]
@@ -185,12 +156,12 @@ pub fn preview_import(text: String, format: ImportFormat) -> ImportPreview {
 }
 
 /// Sends every message of a file's text (read by the UI from a file the user picked), or only
-/// `only_lines` of it (retrying the failed ones), with progress; `stop_poll(job_id)` stops it.
+/// `only_lines` of it (retrying the failed ones), with progress; `stop_job(job_id)` stops it.
 #[allow(clippy::too_many_arguments)]
 #[tauri::command]
 pub async fn bulk_send(
     state: State<'_, AppState>,
-    polls: State<'_, Polls>,
+    polls: State<'_, Jobs>,
     connection_id: String,
     url: String,
     job_id: String,

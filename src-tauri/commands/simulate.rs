@@ -1,4 +1,4 @@
-//! Commands for the live simulator (ticks streamed over a channel; `stop_poll(sim_id)` stops
+//! Commands for the live simulator (ticks streamed over a channel; `stop_job(sim_id)` stops
 //! it, and so does closing the window) and for the request counter of each connection.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,7 +9,7 @@ use sqs_core::usage::UsageView;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::commands::messages::Polls;
+use crate::commands::jobs::Jobs;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -35,7 +35,7 @@ impl SimSink for ChannelSimSink {
 #[tauri::command]
 pub async fn simulate(
     state: State<'_, AppState>,
-    polls: State<'_, Polls>,
+    polls: State<'_, Jobs>,
     connection_id: String,
     url: String,
     dlq_url: Option<String>,

@@ -164,7 +164,8 @@ export const api = {
     return call<number>('poll_messages', { connectionId, url, pollId, settings, onBatch: channel });
   },
   /** Stops a running poll or bulk send. */
-  stopPoll: (pollId: string) => call<null>('stop_poll', { pollId }),
+  /** Stops a running poll, bulk send or simulation by the id it was started with. */
+  stopJob: (jobId: string) => call<null>('stop_job', { jobId }),
   /** What a file's text holds, before sending. */
   previewImport: (text: string, format: ImportFormat) => call<ImportPreview>('preview_import', { text, format }),
   /** Sends every message of a file's text (or only `onlyLines`); `onProgress` gets counts after each batch. */
@@ -194,7 +195,7 @@ export const api = {
   /** Sends each message to `toUrl`, then deletes it from `fromUrl` once it arrived. */
   moveMessages: (connectionId: string, fromUrl: string, toUrl: string, items: MoveItem[]) =>
     call<EntryOutcome[]>('move_messages', { connectionId, fromUrl, toUrl, items }),
-  /** Runs the simulator until `stopPoll(simId)`; `onTick` gets a tick a second. */
+  /** Runs the simulator until `stopJob(simId)`; `onTick` gets a tick a second. */
   simulate: (
     connectionId: string,
     url: string,

@@ -84,31 +84,29 @@ pub async fn list_queues(
             ));
         }
     }
-    let mut rows = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let resp = client
-            .sdk
-            .list_queues()
-            .set_queue_name_prefix(prefix.map(str::to_string))
-            .max_results(PAGE_SIZE)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| CoreError::from_sdk(e, &client.target))?;
-        for url in resp.queue_urls() {
-            let name = name_from_url(url);
-            rows.push(QueueRow {
-                url: url.clone(),
+    // The SDK's paginator follows NextToken; MaxResults must be set, or SQS stops at 1,000.
+    let urls: Vec<String> = client
+        .sdk
+        .list_queues()
+        .set_queue_name_prefix(prefix.map(str::to_string))
+        .max_results(PAGE_SIZE)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| CoreError::from_sdk(e, &client.target))?;
+    let mut rows: Vec<QueueRow> = urls
+        .into_iter()
+        .map(|url| {
+            let name = name_from_url(&url);
+            QueueRow {
                 fifo: name.ends_with(".fifo"),
                 name,
-            });
-        }
-        match resp.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => break,
-        }
-    }
+                url,
+            }
+        })
+        .collect();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     rows.dedup_by(|a, b| a.url == b.url);
     Ok(rows)

@@ -1,5 +1,6 @@
 //! The core's one error type, its stable `kind` for the UI, and the mapping from SDK errors.
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
 use serde::Serialize;
 use ts_rs::TS;
@@ -149,21 +150,22 @@ impl CoreError {
                     }
                 }
                 let chain = error_chain(&err);
-                if chain.contains("credential") || chain.contains("Credential") {
-                    CoreError::Credentials(credentials_sentence(&chain))
-                } else if chain.contains("dns error") || chain.contains("failed to lookup") {
-                    CoreError::Network(format!(
+                if source_of::<CredentialsError>(&err).is_some() {
+                    return CoreError::Credentials(credentials_sentence(&chain));
+                }
+                match source_of::<std::io::Error>(&err) {
+                    // The resolver's errors are not the OS's (getaddrinfo has its own codes).
+                    Some(io) if io.raw_os_error().is_none() => CoreError::Network(format!(
                         "The address of {endpoint} could not be found. Check the region or endpoint URL and your network connection."
-                    ))
-                } else {
-                    CoreError::Network(format!(
+                    )),
+                    _ => CoreError::Network(format!(
                         "Could not connect to {endpoint}. Check that the server is running and the address is right, or your network connection."
-                    ))
+                    )),
                 }
             }
             SdkError::ConstructionFailure(_) => {
                 let chain = error_chain(&err);
-                if chain.contains("credential") || chain.contains("Credential") {
+                if source_of::<CredentialsError>(&err).is_some() {
                     CoreError::Credentials(credentials_sentence(&chain))
                 } else {
                     CoreError::Internal(format!("The request could not be built: {chain}"))
@@ -187,6 +189,21 @@ fn credentials_sentence(chain: &str) -> String {
     } else {
         format!("The credentials could not be loaded: {chain}. Check the profile or the access keys of this connection.")
     }
+}
+
+/// The first error of type `T` in an error's chain of sources: errors are told apart by their
+/// types, not by searching their text.
+fn source_of<'a, T: std::error::Error + 'static>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(t) = e.downcast_ref::<T>() {
+            return Some(t);
+        }
+        cur = e.source();
+    }
+    None
 }
 
 /// The error and its sources on one line, for the rare case no better sentence exists.

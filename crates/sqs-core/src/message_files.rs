@@ -128,36 +128,32 @@ fn attributes_from(v: Option<&Value>) -> Result<Vec<AttributeValue>, String> {
     }
 }
 
-/// Reads JSON Lines: each line `{"body": …, "attributes": …, "group_id"?, "dedup_id"?}` (blank
-/// lines skipped). Returns the messages with their line numbers and the lines that are not
-/// messages.
-pub fn parse_json_lines(text: &str) -> (Vec<(u32, OutgoingMessage)>, Vec<LineProblem>) {
+/// One JSON Lines line as a message: `{"body": …, "attributes": …, "group_id"?, "dedup_id"?,
+/// "delay_s"?}`.
+pub fn json_line(raw: &str) -> Result<OutgoingMessage, String> {
+    let v = serde_json::from_str::<Value>(raw).map_err(|e| json_problem(&e))?;
+    let body = v
+        .get("body")
+        .and_then(Value::as_str)
+        .ok_or("no \"body\" text")?
+        .to_string();
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    Ok(OutgoingMessage {
+        body,
+        attributes: attributes_from(v.get("attributes"))?,
+        delay_s: v.get("delay_s").and_then(Value::as_u64).map(|d| d as u32),
+        group_id: s("group_id"),
+        dedup_id: s("dedup_id"),
+        trace_header: None,
+    })
+}
+
+/// Splits a file's items into messages and problems.
+fn collect(items: impl Iterator<Item = crate::import_stream::Item>) -> Parsed {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i as u32 + 1;
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let parsed = serde_json::from_str::<Value>(raw)
-            .map_err(|e| json_problem(&e))
-            .and_then(|v| {
-                let body = v
-                    .get("body")
-                    .and_then(Value::as_str)
-                    .ok_or("no \"body\" text")?
-                    .to_string();
-                let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-                Ok(OutgoingMessage {
-                    body,
-                    attributes: attributes_from(v.get("attributes"))?,
-                    delay_s: v.get("delay_s").and_then(Value::as_u64).map(|d| d as u32),
-                    group_id: s("group_id"),
-                    dedup_id: s("dedup_id"),
-                    trace_header: None,
-                })
-            });
-        match parsed {
+    for (line, m) in items {
+        match m {
             Ok(m) => ok.push((line, m)),
             Err(reason) => bad.push(LineProblem::fixed(line, reason)),
         }
@@ -165,111 +161,88 @@ pub fn parse_json_lines(text: &str) -> (Vec<(u32, OutgoingMessage)>, Vec<LinePro
     (ok, bad)
 }
 
-/// Reads CSV: a header row, then a message per row. The column named `body` (or the only column)
-/// is the body; `group_id`, `dedup_id` and `delay_s` are used as such; every other non-empty cell
-/// becomes a String attribute named after its column (`price:Number` gives a Number attribute
-/// named `price`). Line numbers are the file's.
-pub fn parse_csv(text: &str) -> Parsed {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
-        Err(e) => {
-            return (
-                vec![],
-                vec![LineProblem::fixed(
-                    1,
-                    format!("the header row is not CSV ({e})"),
-                )],
-            )
-        }
-    };
-    let role = |h: &str| h.to_ascii_lowercase().replace(['_', ' ', '-'], "");
-    let body_col = headers
-        .iter()
-        .position(|h| matches!(role(h).as_str(), "body" | "messagebody" | "message"))
-        .or((headers.len() == 1).then_some(0));
-    let Some(body_col) = body_col else {
-        return (
-            vec![],
-            vec![LineProblem::fixed(
-                1,
+/// Reads JSON Lines text (blank lines skipped): the messages with their line numbers and the
+/// lines that are not messages.
+pub fn parse_json_lines(text: &str) -> Parsed {
+    collect(crate::import_stream::JsonLines::new(text.as_bytes()))
+}
+
+/// What each CSV column is for, read from the header row.
+pub struct CsvColumns {
+    headers: Vec<String>,
+    body: usize,
+}
+
+fn role(h: &str) -> String {
+    h.to_ascii_lowercase().replace(['_', ' ', '-'], "")
+}
+
+impl CsvColumns {
+    /// The column named `body` (or the only column) is the body.
+    pub fn new(header: &csv::StringRecord) -> Result<CsvColumns, String> {
+        let headers: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
+        let body = headers
+            .iter()
+            .position(|h| matches!(role(h).as_str(), "body" | "messagebody" | "message"))
+            .or((headers.len() == 1).then_some(0))
+            .ok_or_else(|| {
                 format!(
                     "no body column: the header row has {}; name the column that holds the bodies \"body\"",
                     headers.join(", ")
-                ),
-            )],
-        );
-    };
-    let mut ok = Vec::new();
-    let mut bad = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
-                bad.push(LineProblem::fixed(line, format!("not CSV ({e})")));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let mut m = OutgoingMessage {
-            body: record.get(body_col).unwrap_or_default().to_string(),
-            ..Default::default()
-        };
-        let mut problem = None;
-        for (i, cell) in record.iter().enumerate() {
-            let Some(header) = headers.get(i) else {
-                problem = Some(format!(
-                    "{} cells, the header row has {}",
-                    record.len(),
-                    headers.len()
-                ));
-                break;
-            };
-            if i == body_col || cell.is_empty() {
-                continue;
-            }
-            match role(header).as_str() {
-                "groupid" | "messagegroupid" => m.group_id = Some(cell.to_string()),
-                "dedupid" | "deduplicationid" | "messagededuplicationid" => {
-                    m.dedup_id = Some(cell.to_string())
-                }
-                "delays" | "delay" | "delayseconds" => match cell.trim().parse() {
-                    Ok(d) => m.delay_s = Some(d),
-                    Err(_) => problem = Some(format!("delay \"{cell}\" is not a whole number")),
-                },
-                _ => {
-                    let (name, data_type) = header.split_once(':').unwrap_or((header, "String"));
-                    m.attributes.push(AttributeValue {
-                        name: name.trim().to_string(),
-                        data_type: data_type.trim().to_string(),
-                        value: cell.to_string(),
-                    });
-                }
-            }
-        }
-        match problem {
-            None => ok.push((line, m)),
-            Some(reason) => bad.push(LineProblem::fixed(line, reason)),
-        }
+                )
+            })?;
+        Ok(CsvColumns { headers, body })
     }
-    (ok, bad)
 }
 
-/// The 1-based line where a record starting at `byte` has its first cell (the csv crate's
-/// record position includes the blank lines before it).
-fn line_at(text: &str, byte: u64) -> u32 {
-    let bytes = text.as_bytes();
-    let mut end = (byte as usize).min(bytes.len());
-    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-        end += 1;
+/// One CSV record as a message: `group_id`, `dedup_id` and `delay_s` columns are used as such;
+/// every other non-empty cell becomes a String attribute named after its column
+/// (`price:Number` gives a Number attribute named `price`).
+pub fn csv_message(
+    cols: &CsvColumns,
+    record: &csv::StringRecord,
+) -> Result<OutgoingMessage, String> {
+    let mut m = OutgoingMessage {
+        body: record.get(cols.body).unwrap_or_default().to_string(),
+        ..Default::default()
+    };
+    for (i, cell) in record.iter().enumerate() {
+        let Some(header) = cols.headers.get(i) else {
+            return Err(format!(
+                "{} cells, the header row has {}",
+                record.len(),
+                cols.headers.len()
+            ));
+        };
+        if i == cols.body || cell.is_empty() {
+            continue;
+        }
+        match role(header).as_str() {
+            "groupid" | "messagegroupid" => m.group_id = Some(cell.to_string()),
+            "dedupid" | "deduplicationid" | "messagededuplicationid" => {
+                m.dedup_id = Some(cell.to_string())
+            }
+            "delays" | "delay" | "delayseconds" => match cell.trim().parse() {
+                Ok(d) => m.delay_s = Some(d),
+                Err(_) => return Err(format!("delay \"{cell}\" is not a whole number")),
+            },
+            _ => {
+                let (name, data_type) = header.split_once(':').unwrap_or((header, "String"));
+                m.attributes.push(AttributeValue {
+                    name: name.trim().to_string(),
+                    data_type: data_type.trim().to_string(),
+                    value: cell.to_string(),
+                });
+            }
+        }
     }
-    bytes[..end].iter().filter(|b| **b == b'\n').count() as u32 + 1
+    Ok(m)
+}
+
+/// Reads CSV text: a header row, then a message per row (see `csv_message`). Line numbers are
+/// the file's.
+pub fn parse_csv(text: &str) -> Parsed {
+    collect(crate::import_stream::CsvRecords::new(text.as_bytes()))
 }
 
 /// What a file holds, shown before anything is sent.

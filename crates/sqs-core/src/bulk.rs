@@ -1,6 +1,8 @@
-//! Bulk send (import): messages read from a file (`message_files.rs`) sent with
-//! SendMessageBatch and bounded concurrency, with progress and cancel. Every line ends up
-//! either sent or in the report with its reason; nothing is dropped silently.
+//! Bulk send (import): messages read from a file as a stream (`import_stream.rs`) sent with
+//! SendMessageBatch and bounded concurrency, with progress and cancel. The file is read on a
+//! blocking thread only as fast as batches are sent (a few batches ahead), so memory stays
+//! bounded whatever the file's size. Every line read ends up either sent or counted in the
+//! report with its reason (the first 10,000 listed); nothing is dropped silently.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,6 +13,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::client::SqsClient;
+use crate::import_stream::Item;
 use crate::messages::OutgoingMessage;
 use crate::CoreError;
 
@@ -25,15 +28,23 @@ pub struct BulkProgress {
     pub total: u32,
 }
 
+/// Problems listed in a report at most (the rest are counted).
+pub const LISTED_PROBLEMS: usize = 10_000;
+
 /// The end of a bulk send.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct BulkReport {
     pub sent: u32,
-    /// Invalid lines and entries SQS refused, by line.
+    /// Invalid lines and entries SQS refused, by line (the first 10,000).
     pub failed: Vec<LineProblem>,
-    /// True when the user stopped it; lines not reached are neither sent nor listed.
+    /// All lines not sent, listed or not.
+    pub failed_count: u32,
+    /// True when the user stopped it.
     pub cancelled: bool,
+    /// The last line read from the file: every line up to it was sent or is counted as failed;
+    /// after a Stop, the lines after it were not sent.
+    pub read_up_to: u32,
 }
 
 /// Where progress goes, and whether to stop.
@@ -97,9 +108,6 @@ async fn send_chunk(
     chunk: &[Checked],
     tally: &Tally<'_>,
 ) -> Result<Vec<LineProblem>, CoreError> {
-    if tally.sink.cancelled() {
-        return Ok(vec![]);
-    }
     let mut lines: HashMap<String, u32> = HashMap::new();
     let mut entries = Vec::with_capacity(chunk.len());
     let mut local = Vec::new();
@@ -176,48 +184,141 @@ async fn send_chunk(
     Ok(local)
 }
 
-/// Sends every message (checked first with SQS's rules) in batches of 10, `concurrency`
-/// batches at a time, reporting progress after each batch.
+/// Sends messages already in memory (tests, small lists): the same path as a file.
 pub async fn send_all(
     client: &SqsClient,
     url: &str,
     messages: Vec<(u32, OutgoingMessage)>,
-    mut problems: Vec<LineProblem>,
+    problems: Vec<LineProblem>,
     concurrency: usize,
     sink: &dyn BulkSink,
 ) -> Result<BulkReport, CoreError> {
-    let fifo = url.ends_with(".fifo");
     let total = (messages.len() + problems.len()) as u32;
-    let mut valid: Vec<Checked> = Vec::with_capacity(messages.len());
-    for (line, m) in messages {
-        match m.validate(fifo) {
-            Ok(attrs) => valid.push((line, m, attrs)),
-            Err(e) => problems.push(LineProblem::fixed(line, e.to_string())),
+    let mut items: Vec<Item> = messages.into_iter().map(|(l, m)| (l, Ok(m))).collect();
+    items.extend(problems.into_iter().map(|p| (p.line, Err(p.reason))));
+    items.sort_by_key(|(l, _)| *l);
+    send_items(
+        client,
+        url,
+        Box::new(items.into_iter()),
+        total,
+        concurrency,
+        sink,
+    )
+    .await
+}
+
+/// Problems seen so far: the first LISTED_PROBLEMS kept, all counted.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<LineProblem>,
+    count: usize,
+}
+
+impl Problems {
+    fn extend(&mut self, more: impl IntoIterator<Item = LineProblem>) {
+        for p in more {
+            self.count += 1;
+            if self.listed.len() < LISTED_PROBLEMS {
+                self.listed.push(p);
+            }
         }
     }
+}
+
+/// One batch's send, owning its messages (so batches can be in flight together).
+fn send_owned<'a>(
+    client: &'a SqsClient,
+    url: &'a str,
+    batch: Vec<Checked>,
+    tally: &'a Tally<'a>,
+) -> impl std::future::Future<Output = Result<Vec<LineProblem>, CoreError>> + 'a {
+    async move { send_chunk(client, url, &batch, tally).await }
+}
+
+/// Sends the messages of a file's items, each checked first with SQS's rules, in batches of 10
+/// with up to `concurrency` batches in flight. The items are read on a blocking thread that
+/// stays at most `concurrency` batches ahead of the sends (back-pressure). `total` is the
+/// number of items for the progress bar (from the preview).
+pub async fn send_items(
+    client: &SqsClient,
+    url: &str,
+    items: Box<dyn Iterator<Item = Item> + Send>,
+    total: u32,
+    concurrency: usize,
+    sink: &dyn BulkSink,
+) -> Result<BulkReport, CoreError> {
+    use futures::StreamExt;
+    let fifo = url.ends_with(".fifo");
+    let concurrency = concurrency.clamp(1, 16);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Item>>(concurrency);
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut items = items;
+        loop {
+            let mut chunk = Vec::with_capacity(10);
+            let mut messages = 0;
+            // Up to 10 messages; the lines that are not messages ride along (a run of bad
+            // lines is handed on every 1,000 so progress keeps moving).
+            while messages < 10 && chunk.len() < 1000 {
+                match items.next() {
+                    Some(item) => {
+                        messages += item.1.is_ok() as usize;
+                        chunk.push(item);
+                    }
+                    None => break,
+                }
+            }
+            if chunk.is_empty() || tx.blocking_send(chunk).is_err() {
+                break;
+            }
+        }
+    });
     let tally = Tally {
         sent: AtomicUsize::new(0),
         failed: AtomicUsize::new(0),
         total,
         sink,
     };
-    tally.add(0, problems.len());
-    let chunks: Vec<&[Checked]> = valid.chunks(10).collect();
-    for wave in chunks.chunks(concurrency.clamp(1, 16)) {
-        if sink.cancelled() {
-            break;
+    let mut problems = Problems::default();
+    let mut read_up_to = 0;
+    let mut in_flight = futures::stream::FuturesUnordered::new();
+    loop {
+        while in_flight.len() < concurrency && !sink.cancelled() {
+            let Some(chunk) = rx.recv().await else { break };
+            let mut batch = Vec::with_capacity(10);
+            let mut bad = Vec::new();
+            for (line, m) in chunk {
+                read_up_to = line;
+                match m.and_then(|m| match m.validate(fifo) {
+                    Ok(attrs) => Ok((m, attrs)),
+                    Err(e) => Err(e.to_string()),
+                }) {
+                    Ok((m, attrs)) => batch.push((line, m, attrs)),
+                    Err(reason) => bad.push(LineProblem::fixed(line, reason)),
+                }
+            }
+            if !bad.is_empty() {
+                tally.add(0, bad.len());
+                problems.extend(bad);
+            }
+            if !batch.is_empty() {
+                in_flight.push(send_owned(client, url, batch, &tally));
+            }
         }
-        let results =
-            futures::future::join_all(wave.iter().map(|c| send_chunk(client, url, c, &tally)))
-                .await;
-        for r in results {
-            problems.extend(r?);
+        match in_flight.next().await {
+            Some(done) => problems.extend(done?),
+            None => break,
         }
     }
-    problems.sort_by_key(|p| p.line);
+    drop(rx); // the reader stops at its next hand-over
+    let _ = reader.await;
+    let mut failed = problems.listed;
+    failed.sort_by_key(|p| p.line);
     Ok(BulkReport {
         sent: tally.sent.load(Ordering::SeqCst) as u32,
-        failed: problems,
+        failed,
+        failed_count: problems.count as u32,
         cancelled: sink.cancelled(),
+        read_up_to,
     })
 }

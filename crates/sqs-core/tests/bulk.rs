@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use sqs_core::bulk::{send_all, BulkProgress, BulkSink};
+use sqs_core::bulk::{send_all, send_items, BulkProgress, BulkSink};
 use sqs_core::client::SqsClient;
 use sqs_core::message_files::parse_json_lines;
 use test_support::Moto;
@@ -104,6 +104,67 @@ async fn a_few_hundred_lines_on_moto() {
     // moto is slow with big queues; the same mix, smaller.
     let moto = Moto::start();
     scenario("moto", &connect_local_ok(&moto.endpoint()).await, 300).await;
+}
+
+/// Stops after `after` messages were sent.
+struct StopAfter(u32, std::sync::atomic::AtomicU32);
+
+impl BulkSink for StopAfter {
+    fn progress(&self, p: BulkProgress) {
+        self.1.store(p.sent, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn cancelled(&self) -> bool {
+        self.1.load(std::sync::atomic::Ordering::SeqCst) >= self.0
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_streamed_and_a_stop_accounts_for_every_line_read() {
+    let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .unwrap();
+    let client = connect_local_ok(&running.url).await;
+    let url = test_support::create_queue(&client.sdk, "streamed").await;
+    let n = 50_000;
+    // The queue takes 256 KiB, so only the lines that are not JSON or hold a NUL fail.
+    let (text, _) = file(n);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.jsonl");
+    std::fs::write(&path, &text).unwrap();
+    let items = sqs_core::import_stream::items(
+        std::fs::File::open(&path).unwrap(),
+        sqs_core::message_files::ImportFormat::JsonLines,
+    );
+    let sink = StopAfter(5_000, Default::default());
+    let report = send_items(&client, &url, items, n, 8, &sink).await.unwrap();
+    assert!(report.cancelled);
+    let read = report.read_up_to;
+    assert!(read < n, "it stopped early ({read} of {n} lines read)");
+    // Every line read was sent or is counted as failed; nothing after it was sent.
+    let bad_read = (1..=read).filter(|l| l % 97 == 0 || l % 89 == 0).count() as u32;
+    assert_eq!(report.failed_count, bad_read);
+    assert_eq!(report.sent + report.failed_count, read);
+    let a = client
+        .sdk
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await
+        .unwrap();
+    let in_queue: u32 = a
+        .attributes()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        in_queue, report.sent,
+        "the queue holds what the report says was sent"
+    );
+    running.stop().await;
 }
 
 async fn connect_local_ok(url: &str) -> SqsClient {

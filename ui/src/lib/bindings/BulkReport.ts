@@ -6,10 +6,19 @@ import type { LineProblem } from "./LineProblem";
  */
 export type BulkReport = { sent: number, 
 /**
- * Invalid lines and entries SQS refused, by line.
+ * Invalid lines and entries SQS refused, by line (the first 10,000).
  */
 failed: Array<LineProblem>, 
 /**
- * True when the user stopped it; lines not reached are neither sent nor listed.
+ * All lines not sent, listed or not.
  */
-cancelled: boolean, };
+failed_count: number, 
+/**
+ * True when the user stopped it.
+ */
+cancelled: boolean, 
+/**
+ * The last line read from the file: every line up to it was sent or is counted as failed;
+ * after a Stop, the lines after it were not sent.
+ */
+read_up_to: number, };

@@ -227,13 +227,13 @@ impl Problems {
 }
 
 /// One batch's send, owning its messages (so batches can be in flight together).
-fn send_owned<'a>(
-    client: &'a SqsClient,
-    url: &'a str,
+async fn send_owned(
+    client: &SqsClient,
+    url: &str,
     batch: Vec<Checked>,
-    tally: &'a Tally<'a>,
-) -> impl std::future::Future<Output = Result<Vec<LineProblem>, CoreError>> + 'a {
-    async move { send_chunk(client, url, &batch, tally).await }
+    tally: &Tally<'_>,
+) -> Result<Vec<LineProblem>, CoreError> {
+    send_chunk(client, url, &batch, tally).await
 }
 
 /// Sends the messages of a file's items, each checked first with SQS's rules, in batches of 10

@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "delete_messages",
     "change_visibility",
     "bulk_send",
+    "choose_import_file",
     "preview_import",
     "export_messages",
     "recent_messages",

@@ -39,6 +39,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             tracing::debug!("sandbox up at {} ms", since_start_ms());
             app.manage(state);
             app.manage(commands::jobs::Jobs::default());
+            app.manage(commands::import::ImportFiles::default());
             app.manage(std::sync::Arc::new(sqs_core::recent::RecentStore::new(
                 &sandbox::app_data_dir(),
             )));
@@ -70,8 +71,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::jobs::stop_job,
             commands::messages::delete_messages,
             commands::messages::change_visibility,
-            commands::messages::bulk_send,
-            commands::messages::preview_import,
+            commands::import::bulk_send,
+            commands::import::choose_import_file,
+            commands::import::preview_import,
             commands::messages::export_messages,
             commands::recent::recent_messages,
             commands::recent::clear_recent_messages,

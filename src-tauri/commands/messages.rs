@@ -1,12 +1,11 @@
-//! Commands for messages: send (remembered per queue: `recent.rs`), poll (streamed to the UI in batches over
-//! a channel, stoppable), delete, change visibility, bulk send from a file the user picked
-//! (JSON Lines or CSV, previewed first), and export to a file chosen in a save dialog.
+//! Commands for messages: send (remembered per queue: `recent.rs`), poll (streamed to the UI
+//! in chunks over a channel, stoppable), delete, change visibility, and export to a file chosen
+//! in a save dialog. Import from a file: `import.rs`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sqs_core::bulk::{self, BulkProgress, BulkReport, BulkSink};
-use sqs_core::message_files::{self, ImportFormat, ImportPreview};
+use sqs_core::message_files;
 use sqs_core::messages::{
     self, EntryOutcome, MessageHandle, OutgoingMessage, PollSettings, PollSink, ReceivedMessage,
     SentMessage,
@@ -22,20 +21,6 @@ use crate::commands::tour;
 use crate::error::CommandResult;
 use crate::state::AppState;
 use sqs_core::config::TourStep;
-
-struct ProgressSink {
-    channel: Channel<BulkProgress>,
-    stop: Arc<AtomicBool>,
-}
-
-impl BulkSink for ProgressSink {
-    fn progress(&self, p: BulkProgress) {
-        let _ = self.channel.send(p);
-    }
-    fn cancelled(&self) -> bool {
-        self.stop.load(Ordering::SeqCst)
-    }
-}
 
 /// Hands received messages to the window in chunks: whatever arrived in the last 100 ms goes as
 /// one channel message, not one per receive of 10 (a poll of 10,000 would be a thousand IPC
@@ -147,45 +132,6 @@ pub async fn change_visibility(
 ) -> CommandResult<Vec<EntryOutcome>> {
     let client = state.client(&connection_id).await?;
     Ok(messages::change_visibility(&client, &url, &handles, visibility_s).await?)
-}
-
-/// What a file holds (messages found, problems, the first few), before anything is sent.
-#[tauri::command]
-pub fn preview_import(text: String, format: ImportFormat) -> ImportPreview {
-    message_files::preview(&text, format)
-}
-
-/// Sends every message of a file's text (read by the UI from a file the user picked), or only
-/// `only_lines` of it (retrying the failed ones), with progress; `stop_job(job_id)` stops it.
-#[allow(clippy::too_many_arguments)]
-#[tauri::command]
-pub async fn bulk_send(
-    state: State<'_, AppState>,
-    polls: State<'_, Jobs>,
-    connection_id: String,
-    url: String,
-    job_id: String,
-    text: String,
-    format: ImportFormat,
-    only_lines: Option<Vec<u32>>,
-    on_progress: Channel<BulkProgress>,
-) -> CommandResult<BulkReport> {
-    let client = state.client(&connection_id).await?;
-    let mut parsed = message_files::parse(&text, format);
-    if let Some(lines) = only_lines {
-        parsed = message_files::only_lines(parsed, &lines);
-    }
-    let (msgs, problems) = parsed;
-    let sink = ProgressSink {
-        channel: on_progress,
-        stop: polls.start(&job_id),
-    };
-    let result = bulk::send_all(&client, &url, msgs, problems, 8, &sink).await;
-    polls.finish(&job_id);
-    if matches!(&result, Ok(r) if r.sent > 0) {
-        tour::mark(&state, TourStep::Sent).await;
-    }
-    Ok(result?)
 }
 
 /// Asks where to save, then writes the messages as JSON Lines there. Returns the path written,

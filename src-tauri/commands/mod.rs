@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod connections;
+pub mod import;
 pub mod jobs;
 pub mod messages;
 pub mod queues;

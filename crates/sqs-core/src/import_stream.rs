@@ -27,6 +27,15 @@ pub fn items<R: Read + Send + 'static>(
     }
 }
 
+/// Only the given lines of a file (to retry the ones that failed).
+pub fn only_lines(
+    items: Box<dyn Iterator<Item = Item> + Send>,
+    lines: Vec<u32>,
+) -> Box<dyn Iterator<Item = Item> + Send> {
+    let keep: std::collections::HashSet<u32> = lines.into_iter().collect();
+    Box::new(items.filter(move |(l, _)| keep.contains(l)))
+}
+
 /// JSON Lines, one line at a time.
 pub struct JsonLines<R> {
     reader: R,

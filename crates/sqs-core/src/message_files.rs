@@ -74,23 +74,6 @@ impl ImportFormat {
 /// Messages read from a file, each with its line number, and the lines that are not messages.
 pub type Parsed = (Vec<(u32, OutgoingMessage)>, Vec<LineProblem>);
 
-/// Reads a message file.
-pub fn parse(text: &str, format: ImportFormat) -> Parsed {
-    match format {
-        ImportFormat::JsonLines => parse_json_lines(text),
-        ImportFormat::Csv => parse_csv(text),
-    }
-}
-
-/// Keeps only the given lines (to retry the ones that failed).
-pub fn only_lines((messages, problems): Parsed, lines: &[u32]) -> Parsed {
-    let keep = |l: &u32| lines.contains(l);
-    (
-        messages.into_iter().filter(|(l, _)| keep(l)).collect(),
-        problems.into_iter().filter(|p| keep(&p.line)).collect(),
-    )
-}
-
 fn attributes_from(v: Option<&Value>) -> Result<Vec<AttributeValue>, String> {
     match v {
         None | Some(Value::Null) => Ok(vec![]),
@@ -260,16 +243,36 @@ pub struct ImportPreview {
     pub first_problems: Vec<LineProblem>,
 }
 
-/// Reads a file and tells what it holds, without sending.
-pub fn preview(text: &str, format: ImportFormat) -> ImportPreview {
-    let (messages, problems) = parse(text, format);
-    ImportPreview {
+/// Reads a file's items once and tells what it holds, without sending (a line at a time: the
+/// counts and the first five of each kind are all that is kept).
+pub fn preview(
+    items: impl Iterator<Item = crate::import_stream::Item>,
+    format: ImportFormat,
+) -> ImportPreview {
+    let mut p = ImportPreview {
         format,
-        messages: messages.len() as u32,
-        problems: problems.len() as u32,
-        first: messages.into_iter().take(5).map(|(_, m)| m).collect(),
-        first_problems: problems.into_iter().take(5).collect(),
+        messages: 0,
+        problems: 0,
+        first: Vec::new(),
+        first_problems: Vec::new(),
+    };
+    for (line, item) in items {
+        match item {
+            Ok(m) => {
+                p.messages += 1;
+                if p.first.len() < 5 {
+                    p.first.push(m);
+                }
+            }
+            Err(reason) => {
+                p.problems += 1;
+                if p.first_problems.len() < 5 {
+                    p.first_problems.push(LineProblem::fixed(line, reason));
+                }
+            }
+        }
     }
+    p
 }
 
 /// One received message as a JSON Lines line: what import reads (`body`, `attributes`,
@@ -427,12 +430,15 @@ mod tests {
     }
 
     #[test]
-    fn retry_keeps_only_the_failed_lines() {
-        let (ok, bad) = only_lines(
-            parse_json_lines("{\"body\":\"a\"}\n{\"body\":\"b\"}\nx\n"),
-            &[2, 3],
+    fn retry_keeps_only_the_failed_lines_and_preview_counts_them() {
+        let text = "{\"body\":\"a\"}\n{\"body\":\"b\"}\nx\n";
+        let items = crate::import_stream::only_lines(
+            crate::import_stream::items(std::io::Cursor::new(text), ImportFormat::JsonLines),
+            vec![2, 3],
         );
-        assert_eq!(ok.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [2]);
-        assert_eq!(bad.iter().map(|p| p.line).collect::<Vec<_>>(), [3]);
+        let p = preview(items, ImportFormat::JsonLines);
+        assert_eq!((p.messages, p.problems), (1, 1));
+        assert_eq!(p.first[0].body, "b");
+        assert_eq!(p.first_problems[0].line, 3);
     }
 }

@@ -28,6 +28,7 @@ import type { SandboxStatus } from './bindings/SandboxStatus';
 import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportPreview } from './bindings/ImportPreview';
 import type { RecentMessage } from './bindings/RecentMessage';
+import type { ChosenFile } from './bindings/ChosenFile';
 import type { RecentMessages } from './bindings/RecentMessages';
 import type { MoveTask } from './bindings/MoveTask';
 import type { MoveItem } from './bindings/MoveItem';
@@ -64,6 +65,7 @@ export type {
   ImportFormat,
   ImportPreview,
   RecentMessage,
+  ChosenFile,
   RecentMessages,
   MoveTask,
   MoveItem,
@@ -163,24 +165,26 @@ export const api = {
     channel.onmessage = onBatch;
     return call<number>('poll_messages', { connectionId, url, pollId, settings, onBatch: channel });
   },
-  /** Stops a running poll or bulk send. */
   /** Stops a running poll, bulk send or simulation by the id it was started with. */
   stopJob: (jobId: string) => call<null>('stop_job', { jobId }),
-  /** What a file's text holds, before sending. */
-  previewImport: (text: string, format: ImportFormat) => call<ImportPreview>('preview_import', { text, format }),
-  /** Sends every message of a file's text (or only `onlyLines`); `onProgress` gets counts after each batch. */
+  /** Asks which file to import (a native dialog; Rust reads the file); null if cancelled. */
+  chooseImportFile: () => call<ChosenFile | null>('choose_import_file'),
+  /** What a chosen file holds, read once in Rust, before sending. */
+  previewImport: (fileId: string, format: ImportFormat) => call<ImportPreview>('preview_import', { fileId, format }),
+  /** Streams every message of a chosen file (or only `onlyLines`); `onProgress` gets counts after each batch. */
   bulkSend: (
     connectionId: string,
     url: string,
     jobId: string,
-    text: string,
+    fileId: string,
     format: ImportFormat,
     onlyLines: number[] | null,
+    total: number,
     onProgress: (p: BulkProgress) => void,
   ) => {
     const channel = new Channel<BulkProgress>();
     channel.onmessage = onProgress;
-    return call<BulkReport>('bulk_send', { connectionId, url, jobId, text, format, onlyLines, onProgress: channel });
+    return call<BulkReport>('bulk_send', { connectionId, url, jobId, fileId, format, onlyLines, total, onProgress: channel });
   },
   /** Asks where to save and writes the messages as JSON Lines; resolves with the path, or null if cancelled. */
   exportMessages: (messages: ReceivedMessage[], suggestedName: string) =>

@@ -1,0 +1,178 @@
+//! Commands for importing messages from a file of any size: the file is chosen in a native
+//! dialog and read here in Rust (the webview gets a name and an id, never the contents or the
+//! path), previewed on the blocking pool, and sent as a stream with progress and Stop.
+//! `SQS_PILOT_IMPORT_FILE` stands in for the dialog in the window tests (WebDriver cannot
+//! drive a native dialog).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use sqs_core::bulk::{self, BulkProgress, BulkReport};
+use sqs_core::config::TourStep;
+use sqs_core::import_stream;
+use sqs_core::message_files::{self, ImportFormat, ImportPreview};
+use sqs_core::CoreError;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use ts_rs::TS;
+
+use crate::commands::jobs::Jobs;
+use crate::commands::tour;
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// Stands in for the file dialog (window tests).
+pub const IMPORT_FILE_ENV: &str = "SQS_PILOT_IMPORT_FILE";
+
+/// The files the user chose, by the id the webview knows them by.
+#[derive(Default)]
+pub struct ImportFiles(Mutex<HashMap<String, PathBuf>>);
+
+impl ImportFiles {
+    fn path(&self, id: &str) -> Result<PathBuf, CoreError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+            .ok_or_else(|| {
+                CoreError::File("Choose the file again: the app no longer has it.".into())
+            })
+    }
+}
+
+/// A file chosen for import, as the webview sees it.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ChosenFile {
+    pub id: String,
+    pub name: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Guessed from the name (CSV for `.csv`, JSON Lines otherwise).
+    pub format: ImportFormat,
+}
+
+/// Asks which file to import; None when the user cancelled.
+#[tauri::command]
+pub async fn choose_import_file<R: Runtime>(
+    app: AppHandle<R>,
+    files: State<'_, ImportFiles>,
+) -> CommandResult<Option<ChosenFile>> {
+    let path = match std::env::var_os(IMPORT_FILE_ENV).filter(|p| !p.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let chosen = app
+                .dialog()
+                .file()
+                .set_title("Import messages")
+                .add_filter("JSON Lines or CSV", &["jsonl", "json", "txt", "csv"])
+                .blocking_pick_file();
+            let Some(chosen) = chosen else {
+                return Ok(None);
+            };
+            chosen
+                .into_path()
+                .map_err(|e| CoreError::File(format!("That file cannot be read: {e}")))?
+        }
+    };
+    let bytes = std::fs::metadata(&path)
+        .map_err(|e| CoreError::File(format!("{} cannot be read: {e}", path.display())))?
+        .len();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = uuid::Uuid::new_v4().to_string();
+    files
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id.clone(), path);
+    Ok(Some(ChosenFile {
+        id,
+        format: ImportFormat::from_file_name(&name),
+        name,
+        bytes,
+    }))
+}
+
+fn open(path: &PathBuf) -> Result<std::fs::File, CoreError> {
+    std::fs::File::open(path)
+        .map_err(|e| CoreError::File(format!("{} cannot be read: {e}", path.display())))
+}
+
+/// Reads the whole file once (on the blocking pool, a line at a time) and tells what it holds.
+#[tauri::command]
+pub async fn preview_import(
+    files: State<'_, ImportFiles>,
+    file_id: String,
+    format: ImportFormat,
+) -> CommandResult<ImportPreview> {
+    let path = files.path(&file_id)?;
+    let preview = tokio::task::spawn_blocking(move || -> Result<ImportPreview, CoreError> {
+        Ok(message_files::preview(
+            import_stream::items(open(&path)?, format),
+            format,
+        ))
+    })
+    .await
+    .map_err(|e| CoreError::Internal(format!("reading the file failed: {e}")))??;
+    Ok(preview)
+}
+
+struct ProgressSink {
+    channel: Channel<BulkProgress>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl bulk::BulkSink for ProgressSink {
+    fn progress(&self, p: BulkProgress) {
+        let _ = self.channel.send(p);
+    }
+    fn cancelled(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// Sends every message of the chosen file, or only `only_lines` of it (retrying the failed
+/// ones), streaming it with progress; `stop_job(job_id)` stops reading, and what was read is
+/// still sent and reported. `total` is the preview's count, for the progress bar.
+#[allow(clippy::too_many_arguments)]
+#[tauri::command]
+pub async fn bulk_send(
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    files: State<'_, ImportFiles>,
+    connection_id: String,
+    url: String,
+    job_id: String,
+    file_id: String,
+    format: ImportFormat,
+    only_lines: Option<Vec<u32>>,
+    total: u32,
+    on_progress: Channel<BulkProgress>,
+) -> CommandResult<BulkReport> {
+    let client = state.client(&connection_id).await?;
+    let path = files.path(&file_id)?;
+    let file = open(&path)?;
+    let items = import_stream::items(file, format);
+    let items = match only_lines {
+        Some(lines) => import_stream::only_lines(items, lines),
+        None => items,
+    };
+    let sink = ProgressSink {
+        channel: on_progress,
+        stop: jobs.start(&job_id),
+    };
+    let result = bulk::send_items(&client, &url, items, total, 8, &sink).await;
+    jobs.finish(&job_id);
+    if matches!(&result, Ok(r) if r.sent > 0) {
+        tour::mark(&state, TourStep::Sent).await;
+    }
+    Ok(result?)
+}

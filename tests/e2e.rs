@@ -631,6 +631,162 @@ async fn commands_answer_under_sandbox_load(c: &Client, port: u16) -> Result<()>
     Ok(())
 }
 
+/// Writes a JSON Lines file of at least `bytes`; returns how many lines it has.
+fn big_json_lines(path: &Path, bytes: u64) -> std::io::Result<u64> {
+    use std::io::Write;
+    let body = "x".repeat(1000);
+    let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let (mut written, mut lines) = (0u64, 0u64);
+    while written < bytes {
+        let line = format!("{{\"body\": \"{lines} {body}\"}}\n");
+        f.write_all(line.as_bytes())?;
+        written += line.len() as u64;
+        lines += 1;
+    }
+    f.flush()?;
+    Ok(lines)
+}
+
+/// PSS of the app's own process (not WebKit's), in MiB.
+fn app_pss_mib(driver_pid: u32) -> f64 {
+    pss_by_process(driver_pid)
+        .into_iter()
+        .filter(|(name, _)| name == "sqs-pilot")
+        .map(|(_, mib)| mib)
+        .sum()
+}
+
+/// A 1 GiB JSON Lines import: the file is read in Rust a line at a time, the window answers
+/// commands within 100 ms (p99) while it runs, the app's memory stays bounded, Stop works and
+/// every line read is accounted for.
+async fn big_import_scenario(c: &Client, lines: u64, driver_pid: u32) -> Result<()> {
+    css(c, r#".layout[data-started="true"]"#).await?;
+    let sandbox_url = text_of(c, ".queues .target").await?.unwrap_or_default();
+    let sdk = test_support::sdk_client(&sandbox_url);
+    let url = test_support::create_queue(&sdk, "big-import").await;
+    click(c, "#refresh-queues").await?;
+    click(c, r#"[data-queue-name="big-import"] .qname"#).await?;
+    click(c, "#tab-messages").await?;
+    let before = app_pss_mib(driver_pid);
+    click(c, "#msg-import").await?;
+    // Reading 1 GiB once for the preview takes seconds (longer in a debug build).
+    let want = format!("{lines} messages");
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(t) = text_of(c, "#import-preview").await? {
+            if digits_grouped_or_not(&t).contains(&want) {
+                break;
+            }
+        }
+        anyhow::ensure!(
+            started.elapsed().as_secs() < 120,
+            "no preview saying {want:?} within 2 minutes"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    click(c, "#import-send").await?;
+    text_contains(c, "#import-progress", "sent").await?;
+    let times = bounded(
+        "timing app commands",
+        c.execute_async(TIME_APP_COMMANDS, vec![]),
+    )
+    .await?;
+    let during = app_pss_mib(driver_pid);
+    let mut times: Vec<f64> = serde_json::from_value(times)?;
+    times.sort_by(f64::total_cmp);
+    let p99 = times[(times.len() * 99 / 100).min(times.len() - 1)];
+    click(c, "#import-stop").await?;
+    let report = text_contains(c, "#import-report", "Import stopped").await?;
+    let read: u64 = text_of(c, "#import-stopped-at")
+        .await?
+        .unwrap_or_default()
+        .split_whitespace()
+        .find_map(|w| digits_grouped_or_not(w).trim_end_matches(';').parse().ok())
+        .unwrap_or(0);
+    let counts = sdk
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await?;
+    let in_queue: u64 = counts
+        .attributes()
+        .and_then(|a| a.values().next().cloned())
+        .unwrap_or_default()
+        .parse()?;
+    println!(
+        "1 GiB import ({lines} lines): app_status p99 {p99:.1} ms during it; app PSS {before:.0} MiB before, {during:.0} MiB during; stopped after line {read}, {in_queue} in the queue"
+    );
+    anyhow::ensure!(p99 < 100.0, "app_status p99 {p99:.1} ms during the import");
+    anyhow::ensure!(
+        during - before < 64.0,
+        "the app grew {:.0} MiB while importing 1 GiB",
+        during - before
+    );
+    anyhow::ensure!(
+        read > 0 && read < lines,
+        "stopped after line {read} of {lines}: {report}"
+    );
+    anyhow::ensure!(
+        in_queue == read && digits_grouped_or_not(&report).contains(&format!("{read} sent")),
+        "every line read was sent ({read} read, {in_queue} in the queue): {report}"
+    );
+    Ok(())
+}
+
+/// The text with digit-group separators removed ("1,052,746" or "1 052 746" → "1052746"),
+/// whatever the page's locale groups numbers with.
+fn digits_grouped_or_not(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, ch) in chars.iter().enumerate() {
+        let between_digits = i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        if between_digits && matches!(ch, ',' | '\u{a0}' | '\u{202f}' | '.') {
+            continue;
+        }
+        out.push(*ch);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn a_1_gib_import_streams_with_the_window_responsive() {
+    let dir = tempfile::tempdir().unwrap();
+    let free = fs_free_bytes(dir.path());
+    if free < 3 << 30 {
+        eprintln!(
+            "SKIPPED: {} MiB free where the 1 GiB file would go",
+            free >> 20
+        );
+        return;
+    }
+    let file = dir.path().join("big.jsonl");
+    let lines = big_json_lines(&file, 1 << 30).unwrap();
+    let app = App::open_with(&[("SQS_PILOT_IMPORT_FILE", file.to_str().unwrap())]).await;
+    let pid = app.driver.pid();
+    let result = big_import_scenario(&app.client, lines, pid).await;
+    app.finish("big-import", result).await;
+}
+
+/// Free bytes on the file system holding `dir` (from `df`).
+fn fs_free_bytes(dir: &Path) -> u64 {
+    Command::new("df")
+        .args(["--output=avail", "-B1"])
+        .arg(dir)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .nth(1)
+                .and_then(|l| l.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
 async fn app_commands_stay_quick_while_the_sandbox_is_under_load() {

@@ -492,3 +492,48 @@ axe.run(document, { resultTypes: ['violations'] }).then(
     }
     Ok(())
 }
+
+/// Every process below `root` (WebKit's web and network processes are the app's children).
+pub fn descendants(root: u32) -> Vec<u32> {
+    let mut parent: Vec<(u32, u32)> = Vec::new();
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for e in dir.flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            // The command name is in parentheses and may hold spaces: read after the last ')'.
+            let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+            if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+                parent.push((pid, ppid));
+            }
+        }
+    }
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i];
+        out.extend(parent.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    out
+}
+
+/// PSS in MiB of each process below `root` (itself included), by command name.
+pub fn pss_by_process(root: u32) -> Vec<(String, f64)> {
+    descendants(root)
+        .iter()
+        .filter_map(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+            let kb: f64 = rollup
+                .lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())?;
+            Some((name.trim().to_string(), kb / 1024.0))
+        })
+        .collect()
+}

@@ -37,6 +37,10 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
                 tracing::warn!("{e}");
             }
             tracing::debug!("sandbox up at {} ms", since_start_ms());
+            // An import the app died in the middle of: say which lines were handled.
+            if let Some(note) = sqs_core::import_journal::take_leftover(&sandbox::app_data_dir()) {
+                state.add_notice(note.sentence());
+            }
             app.manage(state);
             app.manage(commands::jobs::Jobs::default());
             app.manage(commands::import::ImportFiles::default());

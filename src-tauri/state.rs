@@ -49,6 +49,15 @@ impl AppState {
         }
     }
 
+    /// Adds a sentence the user is told at start-up (after any already there).
+    pub fn add_notice(&self, sentence: String) {
+        let mut n = self.notice.lock().unwrap_or_else(|e| e.into_inner());
+        *n = Some(match n.take() {
+            Some(before) => format!("{before} {sentence}"),
+            None => sentence,
+        });
+    }
+
     /// Stops the sandbox if it runs, optionally deletes its data, and starts it again as the
     /// settings say.
     pub async fn restart_sandbox(&self, wipe: bool) -> Result<(), CoreError> {

@@ -1,6 +1,7 @@
 //! Commands for importing messages from a file of any size: the file is chosen in a native
 //! dialog and read here in Rust (the webview gets a name and an id, never the contents or the
-//! path), previewed on the blocking pool, and sent as a stream with progress and Stop.
+//! path), previewed on the blocking pool, and sent as a stream with progress and Stop; a note
+//! of how far it got is kept on disk until it ends (`import_journal.rs`), so a crash is told.
 //! `SQS_PILOT_IMPORT_FILE` stands in for the dialog in the window tests (WebDriver cannot
 //! drive a native dialog).
 
@@ -12,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use sqs_core::bulk::{self, BulkProgress, BulkReport};
 use sqs_core::config::TourStep;
+use sqs_core::import_journal::JournalSink;
 use sqs_core::import_stream;
 use sqs_core::message_files::{self, ImportFormat, ImportPreview};
 use sqs_core::CoreError;
@@ -165,11 +167,18 @@ pub async fn bulk_send(
         Some(lines) => import_stream::only_lines(items, lines),
         None => items,
     };
-    let sink = ProgressSink {
+    let progress = ProgressSink {
         channel: on_progress,
         stop: jobs.start(&job_id),
     };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // A note on disk of how far it got, in case the app dies before it ends.
+    let sink = JournalSink::start(&progress, &crate::sandbox::app_data_dir(), &name, &url);
     let result = bulk::send_items(&client, &url, items, total, 8, &sink).await;
+    sink.finish();
     jobs.finish(&job_id);
     if matches!(&result, Ok(r) if r.sent > 0) {
         tour::mark(&state, TourStep::Sent).await;

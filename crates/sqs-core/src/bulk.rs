@@ -26,6 +26,8 @@ pub struct BulkProgress {
     pub sent: u32,
     pub failed: u32,
     pub total: u32,
+    /// Every line up to this one was sent or failed (batches finish out of order).
+    pub done_up_to: u32,
 }
 
 /// Problems listed in a report at most (the rest are counted).
@@ -85,19 +87,32 @@ type Checked = (u32, OutgoingMessage, Vec<sqs_rules::MessageAttr>);
 struct Tally<'a> {
     sent: AtomicUsize,
     failed: AtomicUsize,
+    done_up_to: std::sync::atomic::AtomicU32,
     total: u32,
     sink: &'a dyn BulkSink,
 }
 
 impl Tally<'_> {
     fn add(&self, sent: usize, failed: usize) {
-        let s = self.sent.fetch_add(sent, Ordering::SeqCst) + sent;
-        let f = self.failed.fetch_add(failed, Ordering::SeqCst) + failed;
+        self.sent.fetch_add(sent, Ordering::SeqCst);
+        self.failed.fetch_add(failed, Ordering::SeqCst);
+        self.report();
+    }
+
+    fn report(&self) {
         self.sink.progress(BulkProgress {
-            sent: s as u32,
-            failed: f as u32,
+            sent: self.sent.load(Ordering::SeqCst) as u32,
+            failed: self.failed.load(Ordering::SeqCst) as u32,
             total: self.total,
+            done_up_to: self.done_up_to.load(Ordering::SeqCst),
         });
+    }
+
+    /// Every line up to `line` is done: says so.
+    fn done_up_to(&self, line: u32) {
+        if self.done_up_to.fetch_max(line, Ordering::SeqCst) < line {
+            self.report();
+        }
     }
 }
 
@@ -230,10 +245,38 @@ impl Problems {
 async fn send_owned(
     client: &SqsClient,
     url: &str,
+    chunk: u64,
     batch: Vec<Checked>,
     tally: &Tally<'_>,
-) -> Result<Vec<LineProblem>, CoreError> {
-    send_chunk(client, url, &batch, tally).await
+) -> (u64, Result<Vec<LineProblem>, CoreError>) {
+    (chunk, send_chunk(client, url, &batch, tally).await)
+}
+
+/// The chunks read, in file order, until every chunk before them is done: the first line
+/// that is not done yet is what a crash report can stand on.
+#[derive(Default)]
+struct Watermark {
+    /// chunk number → (its last line, done)
+    chunks: std::collections::BTreeMap<u64, (u32, bool)>,
+}
+
+impl Watermark {
+    fn read(&mut self, chunk: u64, last_line: u32, done: bool) {
+        self.chunks.insert(chunk, (last_line, done));
+    }
+
+    /// Marks a chunk done; returns the last line of the done run at the front, if it moved.
+    fn done(&mut self, chunk: u64) -> Option<u32> {
+        if let Some(c) = self.chunks.get_mut(&chunk) {
+            c.1 = true;
+        }
+        let mut moved = None;
+        while let Some((&k, &(last, true))) = self.chunks.iter().next() {
+            self.chunks.remove(&k);
+            moved = Some(last);
+        }
+        moved
+    }
 }
 
 /// Sends the messages of a file's items, each checked first with SQS's rules, in batches of 10
@@ -276,15 +319,19 @@ pub async fn send_items(
     let tally = Tally {
         sent: AtomicUsize::new(0),
         failed: AtomicUsize::new(0),
+        done_up_to: Default::default(),
         total,
         sink,
     };
     let mut problems = Problems::default();
     let mut read_up_to = 0;
+    let mut watermark = Watermark::default();
+    let mut chunk_no = 0u64;
     let mut in_flight = futures::stream::FuturesUnordered::new();
     loop {
         while in_flight.len() < concurrency && !sink.cancelled() {
             let Some(chunk) = rx.recv().await else { break };
+            chunk_no += 1;
             let mut batch = Vec::with_capacity(10);
             let mut bad = Vec::new();
             for (line, m) in chunk {
@@ -301,12 +348,22 @@ pub async fn send_items(
                 tally.add(0, bad.len());
                 problems.extend(bad);
             }
-            if !batch.is_empty() {
-                in_flight.push(send_owned(client, url, batch, &tally));
+            watermark.read(chunk_no, read_up_to, batch.is_empty());
+            if batch.is_empty() {
+                if let Some(line) = watermark.done(chunk_no) {
+                    tally.done_up_to(line);
+                }
+            } else {
+                in_flight.push(send_owned(client, url, chunk_no, batch, &tally));
             }
         }
         match in_flight.next().await {
-            Some(done) => problems.extend(done?),
+            Some((chunk, done)) => {
+                problems.extend(done?);
+                if let Some(line) = watermark.done(chunk) {
+                    tally.done_up_to(line);
+                }
+            }
             None => break,
         }
     }

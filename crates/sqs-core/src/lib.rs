@@ -8,6 +8,7 @@ pub mod config;
 pub mod connection;
 pub mod connection_service;
 pub mod error;
+pub mod import_journal;
 pub mod import_stream;
 pub mod mask;
 pub mod message_files;

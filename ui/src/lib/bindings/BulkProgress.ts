@@ -3,4 +3,8 @@
 /**
  * Progress of a bulk send.
  */
-export type BulkProgress = { sent: number, failed: number, total: number, };
+export type BulkProgress = { sent: number, failed: number, total: number, 
+/**
+ * Every line up to this one was sent or failed (batches finish out of order).
+ */
+done_up_to: number, };

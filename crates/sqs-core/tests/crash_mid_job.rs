@@ -1,8 +1,10 @@
-//! Fault test: the app is killed (`kill -9`) in the middle of "move selected" from a DLQ. The
-//! mover runs in a child process (this test binary run again as `child_mover`), the sandbox in
-//! this one, as the server would outlive a crashed app. After the kill every message is in the
-//! destination, still in the DLQ, or in both (a duplicate, which the design allows) — never in
-//! neither.
+//! Fault tests: the app is killed (`kill -9`) in the middle of a job. The job runs in a child
+//! process (this test binary run again as `child_mover` / `child_importer`), the sandbox in this
+//! one, as the server would outlive a crashed app.
+//! - "move selected" from a DLQ: after the kill every message is in the destination, still in
+//!   the DLQ, or in both (a duplicate, which the design allows) — never in neither;
+//! - a bulk import: the note it kept on disk says up to which line everything was handled, and
+//!   every one of those lines is in the queue.
 
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
@@ -170,4 +172,131 @@ async fn child_mover() {
         }));
     }
     move_selected(&client, dlq, dest, items).await.unwrap();
+}
+
+const IMPORT_ENV: &str = "SQS_PILOT_CRASH_IMPORT";
+const LINES: u32 = 20_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_an_import_leaves_a_note_of_the_lines_handled() {
+    let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .unwrap();
+    let sdk = test_support::sdk_client(&running.url);
+    let q = test_support::create_queue(&sdk, "crash-import").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("orders.jsonl");
+    let text: String = (1..=LINES)
+        .map(|i| format!("{{\"body\": \"line {i}\"}}\n"))
+        .collect();
+    std::fs::write(&file, text).unwrap();
+    let notes = dir.path().join("data");
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_importer", "--ignored", "--nocapture"])
+        .env(
+            IMPORT_ENV,
+            format!("{}|{q}|{}|{}", running.url, file.display(), notes.display()),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let note: Option<sqs_core::import_journal::ImportNote> =
+            std::fs::read(notes.join("import-in-progress.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok());
+        if note.is_some_and(|n| n.done_up_to >= 1000) {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before the kill"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no progress noted"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let note = sqs_core::import_journal::take_leftover(&notes).expect("a note of the import");
+    let handled = note.done_up_to;
+    assert!(handled >= 1000 && handled < LINES, "{note:?}");
+    assert!(
+        note.sentence().contains(&format!("lines 1 to {handled}")),
+        "{}",
+        note.sentence()
+    );
+    // Every line the note says was handled is in the queue.
+    let mut seen = BTreeSet::new();
+    loop {
+        let got = sdk
+            .receive_message()
+            .queue_url(&q)
+            .max_number_of_messages(10)
+            .visibility_timeout(120)
+            .send()
+            .await
+            .unwrap();
+        if got.messages().is_empty() {
+            break;
+        }
+        for m in got.messages() {
+            let line: u32 = m.body().unwrap()["line ".len()..].parse().unwrap();
+            seen.insert(line);
+        }
+    }
+    let missing: Vec<u32> = (1..=handled).filter(|l| !seen.contains(l)).collect();
+    assert!(
+        missing.is_empty(),
+        "{} handled lines not in the queue, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
+    println!(
+        "after kill -9: the note says lines 1 to {handled} were handled; {} lines are in the queue",
+        seen.len()
+    );
+    running.stop().await;
+}
+
+/// Quiet progress, no stop.
+struct NoUi;
+impl sqs_core::bulk::BulkSink for NoUi {
+    fn progress(&self, _: sqs_core::bulk::BulkProgress) {}
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// The importer: streams the file into the queue with the note on disk, as the app's import
+/// does. Runs only as the child of the test above.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the child process of kill_9_during_an_import_leaves_a_note_of_the_lines_handled"]
+async fn child_importer() {
+    let Ok(spec) = std::env::var(IMPORT_ENV) else {
+        return;
+    };
+    let parts: Vec<&str> = spec.split('|').collect();
+    let (url, q, file, notes) = (parts[0], parts[1], parts[2], parts[3]);
+    let client = sqs_core::client::connect_local(url).await.unwrap();
+    let items = sqs_core::import_stream::items(
+        std::fs::File::open(file).unwrap(),
+        sqs_core::message_files::ImportFormat::JsonLines,
+    );
+    let sink = sqs_core::import_journal::JournalSink::start(
+        &NoUi,
+        std::path::Path::new(notes),
+        "orders.jsonl",
+        q,
+    );
+    sqs_core::bulk::send_items(&client, q, items, LINES, 8, &sink)
+        .await
+        .unwrap();
+    sink.finish();
 }

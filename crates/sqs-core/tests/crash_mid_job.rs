@@ -226,7 +226,7 @@ async fn kill_9_during_an_import_leaves_a_note_of_the_lines_handled() {
 
     let note = sqs_core::import_journal::take_leftover(&notes).expect("a note of the import");
     let handled = note.done_up_to;
-    assert!(handled >= 1000 && handled < LINES, "{note:?}");
+    assert!((1000..LINES).contains(&handled), "{note:?}");
     assert!(
         note.sentence().contains(&format!("lines 1 to {handled}")),
         "{}",

@@ -553,6 +553,90 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
     Ok(())
 }
 
+/// Locks gnome-keyring's login collection, as a screen lock or a timeout does. Run only in a
+/// keyring session of its own: nothing here unlocks it again (that needs a prompt).
+fn lock_keychain() {
+    let out = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
+        .output()
+        .expect("dbus-send");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The keychain locks while a connection is in use: changing its secret fails with a sentence
+/// that says to unlock the keychain, and the connection goes on working (the file still names
+/// the old entry, so a restart after unlocking finds it whole).
+async fn locked_keychain_scenario(c: &Client, moto: &Moto, config_dir: &Path) -> Result<()> {
+    css(c, r#".layout[data-started="true"]"#).await?;
+    add_endpoint_connection(
+        c,
+        "moto locked",
+        &moto.endpoint(),
+        Some((KEY_ID, "first-secret")),
+    )
+    .await?;
+    click(c, r#"dialog button[type="submit"]"#).await?;
+    gone(c, "dialog[open]").await?;
+    text_contains(c, "main h1", "moto locked").await?;
+    text_contains(c, ".queues", "No queues here yet").await?;
+    let sdk = moto.sdk();
+    sdk.create_queue()
+        .queue_name("before-the-lock")
+        .send()
+        .await?;
+    click(c, "#refresh-queues").await?;
+    css(c, r#"[data-queue-name="before-the-lock"]"#).await?;
+    let settings_before = std::fs::read_to_string(config_dir.join("connections.json"))?;
+
+    lock_keychain();
+    click(c, "nav li:nth-child(2) .edit").await?;
+    css(c, "dialog[open]").await?;
+    type_into(c, "#conn-secret", "second-secret").await?;
+    click(c, r#"dialog button[type="submit"]"#).await?;
+    let msg = text_contains(c, r#"dialog [role="alert"]"#, "keychain").await?;
+    anyhow::ensure!(
+        msg.contains("Unlock"),
+        "the sentence says what to do: {msg}"
+    );
+    screenshot("e2e-locked-keychain.png");
+    click(c, "#conn-cancel").await?;
+    gone(c, "dialog[open]").await?;
+
+    // Still usable: a queue made now shows up.
+    sdk.create_queue()
+        .queue_name("after-the-lock")
+        .send()
+        .await?;
+    click(c, "#refresh-queues").await?;
+    css(c, r#"[data-queue-name="after-the-lock"]"#).await?;
+    let settings_after = std::fs::read_to_string(config_dir.join("connections.json"))?;
+    anyhow::ensure!(
+        settings_before == settings_after,
+        "the settings changed although the keychain refused"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "locks the keychain: the test command runs it in a keyring session of its own"]
+async fn a_locked_keychain_refuses_a_new_secret_and_the_connection_keeps_working() {
+    let moto = Moto::start();
+    let app = App::open().await;
+    let result = locked_keychain_scenario(&app.client, &moto, app.config_dir.path()).await;
+    app.finish("locked-keychain", result).await;
+}
+
 /// Times 200 calls of an async app command from the page, one after another, in milliseconds.
 const TIME_APP_COMMANDS: &str = r#"
 const done = arguments[arguments.length - 1];

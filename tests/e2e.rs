@@ -787,17 +787,7 @@ async fn big_import_scenario(c: &Client, lines: u64, driver_pid: u32) -> Result<
         .split_whitespace()
         .find_map(|w| digits_grouped_or_not(w).trim_end_matches(';').parse().ok())
         .unwrap_or(0);
-    let counts = sdk
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-        .send()
-        .await?;
-    let in_queue: u64 = counts
-        .attributes()
-        .and_then(|a| a.values().next().cloned())
-        .unwrap_or_default()
-        .parse()?;
+    let in_queue = test_support::available(&sdk, &url).await;
     println!(
         "1 GiB import ({lines} lines): app_status p99 {p99:.1} ms during it; app PSS {before:.0} MiB before, {during:.0} MiB during; stopped after line {read}, {in_queue} in the queue"
     );

@@ -193,6 +193,16 @@ mod tests {
         (access_key_id.clone(), secret)
     }
 
+    /// Edits the connection to the NEW key id and secret.
+    async fn edit_to_new(
+        cfg: &mut AppConfig,
+        file: &File,
+        chain: &Arc<Keychain>,
+        id: &str,
+    ) -> Result<Connection, CoreError> {
+        save(cfg, file, chain.clone(), keys(Some(id), NEW.0, NEW.1)).await
+    }
+
     const OLD: (&str, &str) = ("AKIAOLDOLDOLDOLDOLD1", "old-secret");
     const NEW: (&str, &str) = ("AKIANEWNEWNEWNEWNEW2", "new-secret");
 
@@ -212,13 +222,7 @@ mod tests {
     async fn an_edit_whose_file_write_fails_keeps_the_old_key_and_secret_together() {
         let (mut cfg, file, chain, id) = saved_once().await;
         *file.fail.lock().unwrap() = true;
-        let e = save(
-            &mut cfg,
-            &file,
-            chain.clone(),
-            keys(Some(&id), NEW.0, NEW.1),
-        )
-        .await;
+        let e = edit_to_new(&mut cfg, &file, &chain, &id).await;
         assert!(e.is_err());
         assert_eq!(
             after_restart(&file, &chain, &id),
@@ -228,14 +232,7 @@ mod tests {
         assert_eq!(chain.entries.lock().unwrap().len(), 1);
         // Once the disk has room again, the same edit goes through.
         *file.fail.lock().unwrap() = false;
-        save(
-            &mut cfg,
-            &file,
-            chain.clone(),
-            keys(Some(&id), NEW.0, NEW.1),
-        )
-        .await
-        .unwrap();
+        edit_to_new(&mut cfg, &file, &chain, &id).await.unwrap();
         assert_eq!(
             after_restart(&file, &chain, &id),
             (NEW.0.into(), Some(NEW.1.into()))
@@ -251,14 +248,7 @@ mod tests {
     async fn an_edit_the_keychain_refuses_changes_nothing() {
         let (mut cfg, file, chain, id) = saved_once().await;
         *chain.fail_set.lock().unwrap() = true;
-        let e = save(
-            &mut cfg,
-            &file,
-            chain.clone(),
-            keys(Some(&id), NEW.0, NEW.1),
-        )
-        .await
-        .unwrap_err();
+        let e = edit_to_new(&mut cfg, &file, &chain, &id).await.unwrap_err();
         assert!(e.to_string().contains("locked"), "{e}");
         assert_eq!(
             after_restart(&file, &chain, &id),
@@ -270,14 +260,7 @@ mod tests {
     async fn an_edit_whose_old_entry_cannot_be_deleted_still_uses_the_new_pair() {
         let (mut cfg, file, chain, id) = saved_once().await;
         *chain.fail_delete.lock().unwrap() = true;
-        save(
-            &mut cfg,
-            &file,
-            chain.clone(),
-            keys(Some(&id), NEW.0, NEW.1),
-        )
-        .await
-        .unwrap();
+        edit_to_new(&mut cfg, &file, &chain, &id).await.unwrap();
         assert_eq!(
             after_restart(&file, &chain, &id),
             (NEW.0.into(), Some(NEW.1.into()))

@@ -144,22 +144,7 @@ async fn a_file_is_streamed_and_a_stop_accounts_for_every_line_read() {
     let bad_read = (1..=read).filter(|l| l % 97 == 0 || l % 89 == 0).count() as u32;
     assert_eq!(report.failed_count, bad_read);
     assert_eq!(report.sent + report.failed_count, read);
-    let a = client
-        .sdk
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-        .send()
-        .await
-        .unwrap();
-    let in_queue: u32 = a
-        .attributes()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let in_queue = test_support::available(&client.sdk, &url).await as u32;
     assert_eq!(
         in_queue, report.sent,
         "the queue holds what the report says was sent"

@@ -13,6 +13,17 @@ use std::time::{Duration, Instant};
 use sqs_core::messages::{MessageHandle, OutgoingMessage};
 use sqs_core::redrive::{move_selected, MoveItem};
 
+/// This test binary again, running only the ignored test `name` with `env` set to `value`.
+fn spawn_child(name: &str, env: &str, value: String) -> std::process::Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--ignored", "--nocapture"])
+        .env(env, value)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 const CHILD_ENV: &str = "SQS_PILOT_CRASH_CHILD";
 const MESSAGES: usize = 2000;
 
@@ -70,31 +81,15 @@ async fn kill_9_during_move_selected_loses_no_message() {
         b.send().await.unwrap();
     }
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_mover", "--ignored", "--nocapture"])
-        .env(CHILD_ENV, format!("{}|{dlq}|{dest}", running.url))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_child(
+        "child_mover",
+        CHILD_ENV,
+        format!("{}|{dlq}|{dest}", running.url),
+    );
     // Kill it once the first copies have arrived, while the move is under way.
     let started = Instant::now();
     loop {
-        let a = sdk
-            .get_queue_attributes()
-            .queue_url(&dest)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-            .send()
-            .await
-            .unwrap();
-        let arrived: usize = a
-            .attributes()
-            .unwrap()
-            .values()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let arrived = test_support::available(&sdk, &dest).await;
         if arrived > 0 {
             break;
         }
@@ -192,16 +187,11 @@ async fn kill_9_during_an_import_leaves_a_note_of_the_lines_handled() {
     std::fs::write(&file, text).unwrap();
     let notes = dir.path().join("data");
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_importer", "--ignored", "--nocapture"])
-        .env(
-            IMPORT_ENV,
-            format!("{}|{q}|{}|{}", running.url, file.display(), notes.display()),
-        )
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_child(
+        "child_importer",
+        IMPORT_ENV,
+        format!("{}|{q}|{}|{}", running.url, file.display(), notes.display()),
+    );
     let started = Instant::now();
     loop {
         let note: Option<sqs_core::import_journal::ImportNote> =

@@ -182,6 +182,21 @@ pub async fn create_queue(sdk: &aws_sdk_sqs::Client, name: impl Into<String>) ->
         .expect("queue url")
 }
 
+/// A queue's ApproximateNumberOfMessages (visible messages), read with the SDK.
+pub async fn available(sdk: &aws_sdk_sqs::Client, url: &str) -> u64 {
+    let a = sdk
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await
+        .expect("queue attributes");
+    a.attributes()
+        .and_then(|m| m.values().next())
+        .and_then(|v| v.parse().ok())
+        .expect("ApproximateNumberOfMessages")
+}
+
 /// A queue wired to a new dead-letter queue `<name>-dlq` after `max_receives` receives, with the
 /// given visibility timeout (seconds). Returns (queue URL, DLQ URL, DLQ ARN).
 pub async fn queue_with_dlq(

@@ -140,11 +140,7 @@ impl QueueSpec {
         if base.is_empty() {
             return Err(CoreError::field("name", "Give the queue a name."));
         }
-        if name.len() > 80
-            || !base
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if !sqs_rules::queue_name_is_valid(&name, self.fifo) {
             return Err(CoreError::field(
                 "name",
                 "A queue name is 1–80 letters, digits, '-' and '_' (the .fifo suffix counts).",
@@ -340,20 +336,21 @@ impl QueueSpec {
             _ => dlq_arn,
         };
         if let (Some(arn), Some(max)) = (target, max) {
-            a.insert(
-                A::RedrivePolicy,
-                serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max}).to_string(),
-            );
+            let policy = sqs_rules::RedrivePolicy {
+                dead_letter_target_arn: arn.to_string(),
+                max_receive_count: max,
+            };
+            a.insert(A::RedrivePolicy, policy.to_json());
         }
         let allow = match &self.redrive_allow {
-            RedriveAllow::AllowAll => serde_json::json!({"redrivePermission": "allowAll"}),
-            RedriveAllow::DenyAll => serde_json::json!({"redrivePermission": "denyAll"}),
-            RedriveAllow::ByQueue { source_arns } => {
-                serde_json::json!({"redrivePermission": "byQueue", "sourceQueueArns": source_arns})
-            }
+            RedriveAllow::AllowAll => sqs_rules::RedriveAllowPolicy::AllowAll,
+            RedriveAllow::DenyAll => sqs_rules::RedriveAllowPolicy::DenyAll,
+            RedriveAllow::ByQueue { source_arns } => sqs_rules::RedriveAllowPolicy::ByQueue {
+                source_queue_arns: source_arns.clone(),
+            },
         };
         if self.redrive_allow != RedriveAllow::AllowAll {
-            a.insert(A::RedriveAllowPolicy, allow.to_string());
+            a.insert(A::RedriveAllowPolicy, allow.to_json());
         }
         if self.fifo {
             a.insert(A::FifoQueue, "true".into());
@@ -496,41 +493,21 @@ pub fn spec_from_attributes(name: &str, a: &HashMap<A, String>, tags: Vec<Tag>) 
     };
     let dead_letter = a
         .get(&A::RedrivePolicy)
-        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .and_then(|v| {
-            let arn = v.get("deadLetterTargetArn")?.as_str()?.to_string();
-            let max = match v.get("maxReceiveCount")? {
-                serde_json::Value::Number(n) => n.as_u64()? as u32,
-                serde_json::Value::String(s) => s.parse().ok()?,
-                _ => return None,
-            };
-            Some(DeadLetter::Existing {
-                arn,
-                max_receive_count: max,
-            })
-        })
-        .unwrap_or(DeadLetter::None);
-    let redrive_allow = a
-        .get(&A::RedriveAllowPolicy)
-        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .map(
-            |v| match v.get("redrivePermission").and_then(|p| p.as_str()) {
-                Some("denyAll") => RedriveAllow::DenyAll,
-                Some("byQueue") => RedriveAllow::ByQueue {
-                    source_arns: v
-                        .get("sourceQueueArns")
-                        .and_then(|s| s.as_array())
-                        .map(|l| {
-                            l.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                },
-                _ => RedriveAllow::AllowAll,
+        .and_then(|p| sqs_rules::RedrivePolicy::parse(p).ok())
+        .map_or(DeadLetter::None, |p| DeadLetter::Existing {
+            arn: p.dead_letter_target_arn,
+            max_receive_count: p.max_receive_count,
+        });
+    let redrive_allow = match a.get(&A::RedriveAllowPolicy) {
+        None => RedriveAllow::AllowAll,
+        Some(p) => match sqs_rules::RedriveAllowPolicy::parse(p) {
+            sqs_rules::RedriveAllowPolicy::AllowAll => RedriveAllow::AllowAll,
+            sqs_rules::RedriveAllowPolicy::DenyAll => RedriveAllow::DenyAll,
+            sqs_rules::RedriveAllowPolicy::ByQueue { source_queue_arns } => RedriveAllow::ByQueue {
+                source_arns: source_queue_arns,
             },
-        )
-        .unwrap_or(RedriveAllow::AllowAll);
+        },
+    };
     QueueSpec {
         name: name.trim_end_matches(".fifo").to_string(),
         fifo,

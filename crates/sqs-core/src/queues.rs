@@ -42,9 +42,8 @@ pub struct QueueCounts {
 
 /// The DLQ's name from a RedrivePolicy attribute (`deadLetterTargetArn` ends in it).
 pub fn dead_letter_name(redrive_policy: Option<&String>) -> Option<String> {
-    let policy: serde_json::Value = serde_json::from_str(redrive_policy?).ok()?;
-    let arn = policy.get("deadLetterTargetArn")?.as_str()?;
-    arn.rsplit(':').next().map(str::to_string)
+    let policy = sqs_rules::RedrivePolicy::parse(redrive_policy?).ok()?;
+    Some(policy.target_name().to_string())
 }
 
 /// The counts of one queue, or why they could not be read.

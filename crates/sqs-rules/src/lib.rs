@@ -1,6 +1,13 @@
 //! SQS's rules for messages, written once: the app checks a message before sending it, and the
 //! sandbox refuses the same inputs as SQS does. Body characters, message attribute names, types
-//! and values, and the MD5 digests SQS returns.
+//! and values, and the MD5 digests SQS returns. Queue names and redrive policies: `queue_rules`.
+
+mod queue_rules;
+
+pub use queue_rules::{
+    queue_name_is_valid, RedriveAllowPolicy, RedrivePolicy, RedrivePolicyError, MAX_QUEUE_NAME,
+    MAX_RECEIVE_COUNT,
+};
 
 use md5::{Digest, Md5};
 

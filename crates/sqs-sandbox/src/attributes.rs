@@ -84,31 +84,12 @@ fn boolean(name: &str, value: &str) -> SqsResult<String> {
 
 /// Parses a RedrivePolicy into (deadLetterTargetArn, maxReceiveCount).
 pub fn parse_redrive_policy(value: &str) -> SqsResult<(String, i64)> {
-    let bad = |why: &str| {
+    let p = sqs_rules::RedrivePolicy::parse(value).map_err(|why| {
         SqsError::invalid_attribute_value(format!(
             "Value {value} for parameter RedrivePolicy is invalid. Reason: {why}"
         ))
-    };
-    let v: Value =
-        serde_json::from_str(value).map_err(|_| bad("Redrive policy is not a valid JSON map."))?;
-    let arn = v
-        .get("deadLetterTargetArn")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            bad("Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
-        })?;
-    let max = match v.get("maxReceiveCount") {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.parse().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| bad("Redrive policy does not contain mandatory attribute: maxReceiveCount."))?;
-    if !(1..=1000).contains(&max) {
-        return Err(bad(
-            "Invalid value for maxReceiveCount: must be between 1 and 1000.",
-        ));
-    }
-    Ok((arn.to_string(), max))
+    })?;
+    Ok((p.dead_letter_target_arn, p.max_receive_count as i64))
 }
 
 /// Checks one attribute for CreateQueue / SetQueueAttributes and returns the stored form.
@@ -154,7 +135,11 @@ pub fn validate(name: &str, value: &str, fifo: bool, creating: bool) -> SqsResul
                 return Ok(String::new());
             }
             let (arn, max) = parse_redrive_policy(value)?;
-            Ok(serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max}).to_string())
+            Ok(sqs_rules::RedrivePolicy {
+                dead_letter_target_arn: arn,
+                max_receive_count: max as u32,
+            }
+            .to_json())
         }
         "RedriveAllowPolicy" => {
             let bad = |why: &str| {
@@ -229,17 +214,7 @@ pub fn validate(name: &str, value: &str, fifo: bool, creating: bool) -> SqsResul
 
 /// Checks a queue name: 1–80 of `A-Za-z0-9-_`, FIFO names end in `.fifo`.
 pub fn check_queue_name(name: &str, fifo: bool) -> SqsResult<()> {
-    let base = if fifo {
-        name.strip_suffix(".fifo")
-    } else {
-        Some(name)
-    };
-    let ok = name.len() <= 80
-        && base.is_some_and(|b| {
-            !b.is_empty()
-                && b.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        });
+    let ok = sqs_rules::queue_name_is_valid(name, fifo);
     if ok {
         Ok(())
     } else if fifo {

@@ -37,17 +37,8 @@ impl Sandbox {
             ));
         }
         if let Some(allow) = dlq.attrs.get("RedriveAllowPolicy") {
-            let v: Value = serde_json::from_str(allow).unwrap_or(Value::Null);
             let source_arn = self.queue_arn(source);
-            let allowed = match v.get("redrivePermission").and_then(Value::as_str) {
-                Some("denyAll") => false,
-                Some("byQueue") => v
-                    .get("sourceQueueArns")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(&source_arn))),
-                _ => true,
-            };
-            if !allowed {
+            if !sqs_rules::RedriveAllowPolicy::parse(allow).allows(&source_arn) {
                 return Err(SqsError::invalid_parameter(format!(
                     "Value for parameter RedrivePolicy is invalid. Reason: Queue {source_arn} is not allowed to use {arn} as a dead-letter queue (its RedriveAllowPolicy)."
                 )));

@@ -1,0 +1,218 @@
+//! SQS's rules for queues, written once: queue names, and the two JSON policies that wire a
+//! dead-letter queue (RedrivePolicy on the source, RedriveAllowPolicy on the DLQ) as typed
+//! structs. The core builds and reads them; the sandbox checks them with SQS's error codes.
+
+use serde::{Deserialize, Serialize};
+
+/// The longest queue name, `.fifo` included.
+pub const MAX_QUEUE_NAME: usize = 80;
+/// The bounds of a RedrivePolicy's maxReceiveCount.
+pub const MAX_RECEIVE_COUNT: std::ops::RangeInclusive<u32> = 1..=1000;
+
+/// Whether `name` is a valid queue name: 1–80 letters, digits, `-` and `_`, and for a FIFO
+/// queue the `.fifo` suffix (counted in the 80).
+pub fn queue_name_is_valid(name: &str, fifo: bool) -> bool {
+    let base = if fifo {
+        name.strip_suffix(".fifo")
+    } else {
+        Some(name)
+    };
+    name.len() <= MAX_QUEUE_NAME
+        && base.is_some_and(|b| {
+            !b.is_empty()
+                && b.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+/// A queue's RedrivePolicy: after `max_receive_count` receives a message moves to the DLQ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedrivePolicy {
+    pub dead_letter_target_arn: String,
+    /// SQS accepts it as a number or a string of digits.
+    #[serde(deserialize_with = "number_or_string")]
+    pub max_receive_count: u32,
+}
+
+/// Why a RedrivePolicy is not valid, in SQS's words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RedrivePolicyError {
+    #[error("Redrive policy is not a valid JSON map.")]
+    NotJson,
+    #[error("Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")]
+    NoTarget,
+    #[error("Redrive policy does not contain mandatory attribute: maxReceiveCount.")]
+    NoMaxReceiveCount,
+    #[error("Invalid value for maxReceiveCount: must be between 1 and 1000.")]
+    MaxReceiveCountOutOfRange,
+}
+
+fn number_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum N {
+        Number(i64),
+        Text(String),
+    }
+    match N::deserialize(d)? {
+        N::Number(n) => u32::try_from(n).map_err(serde::de::Error::custom),
+        N::Text(s) => s.trim().parse().map_err(serde::de::Error::custom),
+    }
+}
+
+impl RedrivePolicy {
+    /// Reads the attribute's JSON text, with SQS's reason when it is not valid.
+    pub fn parse(text: &str) -> Result<RedrivePolicy, RedrivePolicyError> {
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|_| RedrivePolicyError::NotJson)?;
+        if !v.is_object() {
+            return Err(RedrivePolicyError::NotJson);
+        }
+        if !v.get("deadLetterTargetArn").is_some_and(|a| a.is_string()) {
+            return Err(RedrivePolicyError::NoTarget);
+        }
+        let p: RedrivePolicy = serde_json::from_value(v.clone()).map_err(|_| {
+            // A whole number that does not fit (negative, huge) is out of range; anything
+            // else is no count at all.
+            let whole = match v.get("maxReceiveCount") {
+                Some(serde_json::Value::Number(n)) => n.as_i64().is_some(),
+                Some(serde_json::Value::String(t)) => t.trim().parse::<i64>().is_ok(),
+                _ => false,
+            };
+            if whole {
+                RedrivePolicyError::MaxReceiveCountOutOfRange
+            } else {
+                RedrivePolicyError::NoMaxReceiveCount
+            }
+        })?;
+        if !MAX_RECEIVE_COUNT.contains(&p.max_receive_count) {
+            return Err(RedrivePolicyError::MaxReceiveCountOutOfRange);
+        }
+        Ok(p)
+    }
+
+    /// The attribute's JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The dead-letter queue's name (the last part of its ARN).
+    pub fn target_name(&self) -> &str {
+        self.dead_letter_target_arn
+            .rsplit(':')
+            .next()
+            .unwrap_or_default()
+    }
+}
+
+/// A DLQ's RedriveAllowPolicy: which source queues may use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "redrivePermission", rename_all = "camelCase")]
+pub enum RedriveAllowPolicy {
+    AllowAll,
+    DenyAll,
+    ByQueue {
+        #[serde(rename = "sourceQueueArns", default)]
+        source_queue_arns: Vec<String>,
+    },
+}
+
+impl RedriveAllowPolicy {
+    /// Reads the attribute's JSON text; anything unreadable allows all, as SQS's default does.
+    pub fn parse(text: &str) -> RedriveAllowPolicy {
+        serde_json::from_str(text).unwrap_or(RedriveAllowPolicy::AllowAll)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Whether the queue with this ARN may use the DLQ.
+    pub fn allows(&self, source_arn: &str) -> bool {
+        match self {
+            RedriveAllowPolicy::AllowAll => true,
+            RedriveAllowPolicy::DenyAll => false,
+            RedriveAllowPolicy::ByQueue { source_queue_arns } => {
+                source_queue_arns.iter().any(|a| a == source_arn)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_names() {
+        assert!(queue_name_is_valid("orders-2_b", false));
+        assert!(queue_name_is_valid("orders.fifo", true));
+        assert!(!queue_name_is_valid("orders.fifo", false));
+        assert!(!queue_name_is_valid("orders", true));
+        assert!(!queue_name_is_valid(".fifo", true));
+        assert!(!queue_name_is_valid("", false));
+        assert!(!queue_name_is_valid("a b", false));
+        assert!(queue_name_is_valid(&"a".repeat(80), false));
+        assert!(!queue_name_is_valid(&"a".repeat(81), false));
+        assert!(queue_name_is_valid(
+            &format!("{}.fifo", "a".repeat(75)),
+            true
+        ));
+        assert!(!queue_name_is_valid(
+            &format!("{}.fifo", "a".repeat(76)),
+            true
+        ));
+    }
+
+    #[test]
+    fn redrive_policies_round_trip_and_say_what_is_wrong() {
+        let p = RedrivePolicy::parse(
+            r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:1:dlq","maxReceiveCount":"5"}"#,
+        )
+        .unwrap();
+        assert_eq!((p.target_name(), p.max_receive_count), ("dlq", 5));
+        assert_eq!(RedrivePolicy::parse(&p.to_json()).unwrap(), p);
+        assert!(p.to_json().contains(r#""maxReceiveCount":5"#));
+        use RedrivePolicyError::*;
+        for (text, why) in [
+            ("nope", NotJson),
+            ("[1]", NotJson),
+            (r#"{"maxReceiveCount":1}"#, NoTarget),
+            (r#"{"deadLetterTargetArn":"a"}"#, NoMaxReceiveCount),
+            (
+                r#"{"deadLetterTargetArn":"a","maxReceiveCount":0}"#,
+                MaxReceiveCountOutOfRange,
+            ),
+            (
+                r#"{"deadLetterTargetArn":"a","maxReceiveCount":1001}"#,
+                MaxReceiveCountOutOfRange,
+            ),
+            (
+                r#"{"deadLetterTargetArn":"a","maxReceiveCount":-1}"#,
+                MaxReceiveCountOutOfRange,
+            ),
+            (
+                r#"{"deadLetterTargetArn":"a","maxReceiveCount":"x"}"#,
+                NoMaxReceiveCount,
+            ),
+        ] {
+            assert_eq!(RedrivePolicy::parse(text), Err(why), "{text}");
+        }
+    }
+
+    #[test]
+    fn redrive_allow_policies() {
+        let by = RedriveAllowPolicy::parse(
+            r#"{"redrivePermission":"byQueue","sourceQueueArns":["arn:a"]}"#,
+        );
+        assert!(by.allows("arn:a") && !by.allows("arn:b"));
+        assert_eq!(RedriveAllowPolicy::parse(&by.to_json()), by);
+        assert!(!RedriveAllowPolicy::parse(r#"{"redrivePermission":"denyAll"}"#).allows("arn:a"));
+        assert!(RedriveAllowPolicy::parse("garbage").allows("arn:a"));
+        assert_eq!(
+            RedriveAllowPolicy::AllowAll.to_json(),
+            r#"{"redrivePermission":"allowAll"}"#
+        );
+    }
+}

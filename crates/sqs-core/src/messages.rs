@@ -96,12 +96,28 @@ impl OutgoingMessage {
                 None | Some("") => {
                     return Err(CoreError::field("group_id", "A FIFO queue needs a message group id: messages of one group are delivered in order."))
                 }
-                Some(g) if g.len() > 128 || !g.chars().all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation()) => {
+                Some(g) if !sqs_rules::fifo_id_is_valid(g) => {
                     return Err(CoreError::field("group_id", "A message group id is 1–128 letters, digits and punctuation."))
                 }
                 _ => {}
             }
-        } else if self.delay_s.is_some_and(|d| d > 900) {
+            if let Some(d) = self
+                .dedup_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+            {
+                if !sqs_rules::fifo_id_is_valid(d) {
+                    return Err(CoreError::field(
+                        "dedup_id",
+                        "A deduplication id is 1–128 letters, digits and punctuation.",
+                    ));
+                }
+            }
+        } else if self
+            .delay_s
+            .is_some_and(|d| d > sqs_rules::MAX_DELAY_SECONDS)
+        {
             return Err(CoreError::field(
                 "delay_s",
                 "The delay must be from 0 to 900 seconds (15 minutes).",
@@ -577,6 +593,10 @@ mod tests {
         let mut m = msg();
         m.delay_s = Some(901);
         assert_eq!(field(&m, false).as_deref(), Some("delay_s"));
+        let mut m = msg();
+        m.group_id = Some("g".into());
+        m.dedup_id = Some("has space".into());
+        assert_eq!(field(&m, true).as_deref(), Some("dedup_id"));
         let mut m = msg();
         m.body = "bad\u{0}".into();
         let said = m.validate(false).unwrap_err().to_string();

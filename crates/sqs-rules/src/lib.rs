@@ -13,6 +13,20 @@ use md5::{Digest, Md5};
 
 /// At most this many message attributes per message.
 pub const MAX_ATTRIBUTES: usize = 10;
+/// The longest per-message delay (standard queues), in seconds: 15 minutes.
+pub const MAX_DELAY_SECONDS: u32 = 900;
+/// The longest message group id or deduplication id.
+pub const MAX_FIFO_ID: usize = 128;
+
+/// Whether a FIFO message group id or deduplication id is valid: 1–128 ASCII letters, digits
+/// and punctuation.
+pub fn fifo_id_is_valid(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_FIFO_ID
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
+}
 
 /// Which rule a value broke (the sandbox maps it to SQS's error code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -35,11 +35,7 @@ fn rowid_of(handle: &str) -> SqsResult<i64> {
 }
 
 fn check_group_id(name: &str, v: &str) -> SqsResult<()> {
-    let ok = !v.is_empty()
-        && v.len() <= 128
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation());
-    if ok {
+    if sqs_rules::fifo_id_is_valid(v) {
         Ok(())
     } else {
         Err(SqsError::invalid_parameter(format!(
@@ -77,7 +73,7 @@ impl Sandbox {
             ));
         }
         if let Some(d) = delay {
-            if !(0..=900).contains(&d) {
+            if !(0..=sqs_rules::MAX_DELAY_SECONDS as i64).contains(&d) {
                 return Err(SqsError::invalid_parameter(format!(
                     "Value {d} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900."
                 )));

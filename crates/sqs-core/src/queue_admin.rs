@@ -90,11 +90,12 @@ impl Default for QueueSpec {
         QueueSpec {
             name: String::new(),
             fifo: false,
-            visibility_timeout_s: 30,
-            retention_s: 345_600,
-            delay_s: 0,
-            max_message_bytes: 1_048_576,
-            receive_wait_s: 0,
+            // SQS's defaults, from the one table.
+            visibility_timeout_s: sqs_rules::VISIBILITY_TIMEOUT.default,
+            retention_s: sqs_rules::MESSAGE_RETENTION_PERIOD.default,
+            delay_s: sqs_rules::DELAY_SECONDS.default,
+            max_message_bytes: sqs_rules::MAXIMUM_MESSAGE_SIZE.default,
+            receive_wait_s: sqs_rules::RECEIVE_MESSAGE_WAIT_TIME_SECONDS.default,
             encryption: Encryption::SqsManaged,
             dead_letter: DeadLetter::None,
             redrive_allow: RedriveAllow::AllowAll,
@@ -107,8 +108,15 @@ impl Default for QueueSpec {
     }
 }
 
-fn range(field: &str, what: &str, v: u32, lo: u32, hi: u32, unit: &str) -> Result<(), CoreError> {
-    if (lo..=hi).contains(&v) {
+fn range(
+    field: &str,
+    what: &str,
+    v: u32,
+    bounds: std::ops::RangeInclusive<u32>,
+    unit: &str,
+) -> Result<(), CoreError> {
+    let (lo, hi) = (*bounds.start(), *bounds.end());
+    if bounds.contains(&v) {
         Ok(())
     } else {
         Err(CoreError::field(
@@ -150,40 +158,35 @@ impl QueueSpec {
             "visibility_timeout_s",
             "The visibility timeout",
             self.visibility_timeout_s,
-            0,
-            43_200,
+            sqs_rules::VISIBILITY_TIMEOUT.range(),
             "seconds (12 hours)",
         )?;
         range(
             "retention_s",
             "Message retention",
             self.retention_s,
-            60,
-            1_209_600,
+            sqs_rules::MESSAGE_RETENTION_PERIOD.range(),
             "seconds (1 minute to 14 days)",
         )?;
         range(
             "delay_s",
             "The delivery delay",
             self.delay_s,
-            0,
-            900,
+            sqs_rules::DELAY_SECONDS.range(),
             "seconds (15 minutes)",
         )?;
         range(
             "max_message_bytes",
             "The maximum message size",
             self.max_message_bytes,
-            1024,
-            1_048_576,
+            sqs_rules::MAXIMUM_MESSAGE_SIZE.range(),
             "bytes (1 KiB to 1 MiB)",
         )?;
         range(
             "receive_wait_s",
             "The receive wait time",
             self.receive_wait_s,
-            0,
-            20,
+            sqs_rules::RECEIVE_MESSAGE_WAIT_TIME_SECONDS.range(),
             "seconds",
         )?;
         if let Encryption::Kms {
@@ -201,8 +204,7 @@ impl QueueSpec {
                 "kms_reuse_period_s",
                 "The data key reuse period",
                 *reuse_period_s,
-                60,
-                86_400,
+                sqs_rules::KMS_DATA_KEY_REUSE_PERIOD_SECONDS.range(),
                 "seconds",
             )?;
         }
@@ -228,8 +230,7 @@ impl QueueSpec {
                     "max_receive_count",
                     "Maximum receives",
                     *max_receive_count,
-                    1,
-                    1000,
+                    sqs_rules::MAX_RECEIVE_COUNT,
                     "",
                 )?;
             }
@@ -238,8 +239,7 @@ impl QueueSpec {
                     "max_receive_count",
                     "Maximum receives",
                     *max_receive_count,
-                    1,
-                    1000,
+                    sqs_rules::MAX_RECEIVE_COUNT,
                     "",
                 )?;
                 if full_name(&format!("{}-dlq", base), self.fifo).len() > 80 {

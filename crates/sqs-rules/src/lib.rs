@@ -5,16 +5,19 @@
 mod queue_rules;
 
 pub use queue_rules::{
-    queue_name_is_valid, RedriveAllowPolicy, RedrivePolicy, RedrivePolicyError, MAX_QUEUE_NAME,
-    MAX_RECEIVE_COUNT,
+    numeric_attribute, queue_name_is_valid, NumericAttribute, RedriveAllowPolicy, RedrivePolicy,
+    RedrivePolicyError, DELAY_SECONDS, KMS_DATA_KEY_REUSE_PERIOD_SECONDS, MAXIMUM_MESSAGE_SIZE,
+    MAX_QUEUE_NAME, MAX_RECEIVE_COUNT, MESSAGE_RETENTION_PERIOD, NUMERIC_ATTRIBUTES,
+    RECEIVE_MESSAGE_WAIT_TIME_SECONDS, VISIBILITY_TIMEOUT,
 };
 
 use md5::{Digest, Md5};
 
 /// At most this many message attributes per message.
 pub const MAX_ATTRIBUTES: usize = 10;
-/// The longest per-message delay (standard queues), in seconds: 15 minutes.
-pub const MAX_DELAY_SECONDS: u32 = 900;
+/// The longest per-message delay (standard queues), in seconds: 15 minutes (the queue's own
+/// delay has the same range).
+pub const MAX_DELAY_SECONDS: u32 = DELAY_SECONDS.max;
 /// The longest message group id or deduplication id.
 pub const MAX_FIFO_ID: usize = 128;
 

@@ -4,6 +4,75 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A queue attribute that is a whole number in a range, with SQS's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NumericAttribute {
+    /// SQS's attribute name.
+    pub name: &'static str,
+    pub min: u32,
+    pub max: u32,
+    pub default: u32,
+}
+
+impl NumericAttribute {
+    /// The values SQS accepts.
+    pub const fn range(&self) -> std::ops::RangeInclusive<u32> {
+        self.min..=self.max
+    }
+}
+
+pub const DELAY_SECONDS: NumericAttribute = NumericAttribute {
+    name: "DelaySeconds",
+    min: 0,
+    max: 900,
+    default: 0,
+};
+pub const MAXIMUM_MESSAGE_SIZE: NumericAttribute = NumericAttribute {
+    name: "MaximumMessageSize",
+    min: 1024,
+    max: 1_048_576,
+    default: 1_048_576,
+};
+pub const MESSAGE_RETENTION_PERIOD: NumericAttribute = NumericAttribute {
+    name: "MessageRetentionPeriod",
+    min: 60,
+    max: 1_209_600,
+    default: 345_600,
+};
+pub const RECEIVE_MESSAGE_WAIT_TIME_SECONDS: NumericAttribute = NumericAttribute {
+    name: "ReceiveMessageWaitTimeSeconds",
+    min: 0,
+    max: 20,
+    default: 0,
+};
+pub const VISIBILITY_TIMEOUT: NumericAttribute = NumericAttribute {
+    name: "VisibilityTimeout",
+    min: 0,
+    max: 43_200,
+    default: 30,
+};
+pub const KMS_DATA_KEY_REUSE_PERIOD_SECONDS: NumericAttribute = NumericAttribute {
+    name: "KmsDataKeyReusePeriodSeconds",
+    min: 60,
+    max: 86_400,
+    default: 300,
+};
+
+/// Every numeric queue attribute.
+pub const NUMERIC_ATTRIBUTES: [NumericAttribute; 6] = [
+    DELAY_SECONDS,
+    MAXIMUM_MESSAGE_SIZE,
+    MESSAGE_RETENTION_PERIOD,
+    RECEIVE_MESSAGE_WAIT_TIME_SECONDS,
+    VISIBILITY_TIMEOUT,
+    KMS_DATA_KEY_REUSE_PERIOD_SECONDS,
+];
+
+/// The numeric attribute with this SQS name.
+pub fn numeric_attribute(name: &str) -> Option<NumericAttribute> {
+    NUMERIC_ATTRIBUTES.into_iter().find(|a| a.name == name)
+}
+
 /// The longest queue name, `.fifo` included.
 pub const MAX_QUEUE_NAME: usize = 80;
 /// The bounds of a RedrivePolicy's maxReceiveCount.
@@ -143,6 +212,16 @@ impl RedriveAllowPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_numeric_default_is_in_its_range_and_names_are_found() {
+        for a in NUMERIC_ATTRIBUTES {
+            assert!(a.range().contains(&a.default), "{a:?}");
+            assert_eq!(numeric_attribute(a.name), Some(a));
+        }
+        assert_eq!(numeric_attribute("Policy"), None);
+        assert_eq!(VISIBILITY_TIMEOUT.range(), 0..=43_200);
+    }
 
     #[test]
     fn queue_names() {

@@ -1,4 +1,5 @@
-//! Queue attributes: which exist, their ranges and defaults, and validation of new values.
+//! Queue attributes: which exist, their defaults, and validation of new values with SQS's
+//! errors (the ranges and defaults of the numeric ones are `sqs_rules::NUMERIC_ATTRIBUTES`).
 
 use std::collections::BTreeMap;
 
@@ -41,16 +42,13 @@ pub const SETTABLE: &[&str] = &[
 /// The defaults of a new queue.
 pub fn defaults(fifo: bool) -> Attrs {
     let mut a = Attrs::new();
-    for (k, v) in [
-        ("DelaySeconds", "0"),
-        ("MaximumMessageSize", "1048576"),
-        ("MessageRetentionPeriod", "345600"),
-        ("ReceiveMessageWaitTimeSeconds", "0"),
-        ("VisibilityTimeout", "30"),
-        ("SqsManagedSseEnabled", "true"),
-    ] {
-        a.insert(k.into(), v.into());
+    for n in sqs_rules::NUMERIC_ATTRIBUTES {
+        // The data key reuse period is only there once KMS encryption is chosen.
+        if n.name != sqs_rules::KMS_DATA_KEY_REUSE_PERIOD_SECONDS.name {
+            a.insert(n.name.into(), n.default.to_string());
+        }
     }
+    a.insert("SqsManagedSseEnabled".into(), "true".into());
     if fifo {
         for (k, v) in [
             ("FifoQueue", "true"),
@@ -107,13 +105,10 @@ pub fn validate(name: &str, value: &str, fifo: bool, creating: bool) -> SqsResul
             )))
         }
     };
+    if let Some(a) = sqs_rules::numeric_attribute(name) {
+        return range(name, value, a.min as i64, a.max as i64);
+    }
     match name {
-        "DelaySeconds" => range(name, value, 0, 900),
-        "MaximumMessageSize" => range(name, value, 1024, 1_048_576),
-        "MessageRetentionPeriod" => range(name, value, 60, 1_209_600),
-        "ReceiveMessageWaitTimeSeconds" => range(name, value, 0, 20),
-        "VisibilityTimeout" => range(name, value, 0, 43_200),
-        "KmsDataKeyReusePeriodSeconds" => range(name, value, 60, 86_400),
         "SqsManagedSseEnabled" => boolean(name, value),
         "KmsMasterKeyId" => Ok(value.to_string()),
         "Policy" => {

@@ -22,6 +22,7 @@ pub mod regions;
 pub mod secrets;
 pub mod sent_ids;
 pub mod simulator;
+pub mod ui_rules;
 pub mod usage;
 
 pub use error::{CoreError, ErrorKind, ErrorPayload};

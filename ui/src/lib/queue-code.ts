@@ -1,24 +1,8 @@
 // "Show as code": the AWS CLI command and boto3 call that create the queue the form describes.
 import type { QueueSpec } from './api';
 
-/** A new queue's settings: SQS's defaults (mirrors QueueSpec::default in Rust). */
-export const DEFAULT_SPEC: QueueSpec = {
-  name: '',
-  fifo: false,
-  visibility_timeout_s: 30,
-  retention_s: 345600,
-  delay_s: 0,
-  max_message_bytes: 1048576,
-  receive_wait_s: 0,
-  encryption: { mode: 'sqs_managed' },
-  dead_letter: { mode: 'none' },
-  redrive_allow: { mode: 'allow_all' },
-  content_based_dedup: false,
-  dedup_per_group: false,
-  throughput_per_group: false,
-  policy: null,
-  tags: [],
-};
+/** A new queue's settings: SQS's defaults, generated from Rust. */
+export { DEFAULT_SPEC } from './queue-rules';
 
 /** The attributes CreateQueue gets, as SQS names them (mirrors QueueSpec::attributes in Rust). */
 export function attributesOf(spec: QueueSpec, dlqArn = '<dlq-arn>'): Record<string, string> {

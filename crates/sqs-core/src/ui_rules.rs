@@ -44,7 +44,9 @@ mod tests {
         let dir = if dir.is_absolute() {
             dir.to_path_buf()
         } else {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(dir)
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join(dir)
         };
         let path = dir.join("queue-rules.json");
         let json = serde_json::to_string_pretty(&ui_queue_rules()).unwrap() + "\n";

@@ -97,7 +97,12 @@ async fn redrive_all_cancel_and_one_task_at_a_time_on_the_sandbox() {
     let handle = redrive::start(&client, &dlq_arn, None, Some(1))
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Cancel once the first step has moved something (1 message a second).
+    let started = std::time::Instant::now();
+    while count(&client, &source).await == 0 {
+        assert!(started.elapsed() < Duration::from_secs(10), "nothing moved");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let moved = redrive::cancel(&client, &handle).await.unwrap();
     let t = wait_for_status(&client, &dlq_arn, &["CANCELLED"]).await;
     assert!(

@@ -1,9 +1,10 @@
 //! A note on disk of the import in progress, so that if the app dies mid-import (a crash, a
 //! `kill -9`, a power cut) the next start can say which lines were sent. It is rewritten
-//! (atomically) at most twice a second from the progress, and removed when the import ends.
+//! (atomically, on the blocking pool) at most twice a second from the progress, and removed
+//! when the import ends.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -42,48 +43,83 @@ impl ImportNote {
     }
 }
 
+/// The note's file: writes happen on the blocking pool (never on an async worker), so they
+/// may finish out of order; a write older than the last one, or after the import ended, is
+/// dropped.
+struct NoteFile {
+    path: PathBuf,
+    /// (the done_up_to last written, the import has ended)
+    state: Mutex<(Option<u32>, bool)>,
+}
+
+impl NoteFile {
+    fn write(&self, note: &ImportNote) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (written, ended) = &mut *state;
+        if *ended || written.is_some_and(|w| note.done_up_to < w) {
+            return;
+        }
+        let Ok(json) = serde_json::to_vec(note) else {
+            return;
+        };
+        if let Some(dir) = self.path.parent() {
+            let _ = atomic_file::private_dir(dir);
+        }
+        match atomic_file::replace(&self.path, |w| w.write_all(&json)) {
+            Ok(()) => *written = Some(note.done_up_to),
+            Err(e) => tracing::warn!("the import's progress note could not be written: {e}"),
+        }
+    }
+
+    /// Writes on the blocking pool when there is a runtime, else here.
+    fn persist(self: &Arc<Self>, note: ImportNote) {
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                let file = self.clone();
+                rt.spawn_blocking(move || file.write(&note));
+            }
+            Err(_) => self.write(&note),
+        }
+    }
+
+    fn end(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 = true;
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// Passes progress on to another sink and keeps the note on disk up to date.
 pub struct JournalSink<'a> {
     inner: &'a dyn BulkSink,
-    path: PathBuf,
+    file: Arc<NoteFile>,
     note: Mutex<(ImportNote, Option<Instant>)>,
 }
 
 impl<'a> JournalSink<'a> {
     /// Starts the note in `dir` for an import of `file` into `queue_url`.
     pub fn start(inner: &'a dyn BulkSink, dir: &Path, file: &str, queue_url: &str) -> Self {
+        let note = ImportNote {
+            file: file.into(),
+            queue_url: queue_url.into(),
+            ..Default::default()
+        };
         let sink = JournalSink {
             inner,
-            path: dir.join(FILE),
-            note: Mutex::new((
-                ImportNote {
-                    file: file.into(),
-                    queue_url: queue_url.into(),
-                    ..Default::default()
-                },
-                None,
-            )),
+            file: Arc::new(NoteFile {
+                path: dir.join(FILE),
+                state: Mutex::new((None, false)),
+            }),
+            note: Mutex::new((note.clone(), None)),
         };
-        sink.write(&sink.note.lock().unwrap_or_else(|e| e.into_inner()).0);
+        sink.file.persist(note);
         sink
     }
 
-    fn write(&self, note: &ImportNote) {
-        let json = match serde_json::to_vec(note) {
-            Ok(j) => j,
-            Err(_) => return,
-        };
-        if let Some(dir) = self.path.parent() {
-            let _ = atomic_file::private_dir(dir);
-        }
-        if let Err(e) = atomic_file::replace(&self.path, |w| w.write_all(&json)) {
-            tracing::warn!("the import's progress note could not be written: {e}");
-        }
-    }
-
-    /// The import ended (finished, stopped or failed with a report): the note goes.
+    /// The import ended (finished, stopped or failed with a report): the note goes, and no
+    /// write still in flight brings it back.
     pub fn finish(self) {
-        let _ = std::fs::remove_file(&self.path);
+        self.file.end();
     }
 }
 
@@ -102,7 +138,7 @@ impl BulkSink for JournalSink<'_> {
             *written = Some(Instant::now());
             let note = note.clone();
             drop(guard);
-            self.write(&note);
+            self.file.persist(note);
         }
     }
 

@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "reset_sandbox",
     "list_queues",
     "queue_stats",
+    "check_queue_spec",
     "create_queue",
     "queue_details",
     "update_queue",

@@ -65,6 +65,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::sandbox::reset_sandbox,
             commands::queues::list_queues,
             commands::queues::queue_stats,
+            commands::queues::check_queue_spec,
             commands::queues::create_queue,
             commands::queues::queue_details,
             commands::queues::update_queue,

@@ -331,9 +331,29 @@ async fn say_what_happened(c: &Client) -> Result<()> {
     let sdk = sandbox_sdk(c).await?;
     window_size(c, 1200, 760).await?;
 
-    // A name ending in .fifo picks FIFO, says so, and shows the ending once.
+    // The name is checked by Rust's rule as it is typed, and "show as code" shows the attributes
+    // Rust encodes.
     click(c, "#create-queue").await?;
-    type_into(c, "#q-name", "payments.fifo").await?;
+    type_into(c, "#q-name", "bad name").await?;
+    text_contains(
+        c,
+        "dialog[open] [data-field=name] .err",
+        "Only letters, digits",
+    )
+    .await?;
+    retype(c, "#q-name", &"a".repeat(81)).await?;
+    text_contains(
+        c,
+        "dialog[open] [data-field=name] .err",
+        "81 characters; the most is 80",
+    )
+    .await?;
+    click(c, "dialog[open] header button[aria-pressed]").await?;
+    text_contains(c, "dialog[open] pre", r#""DelaySeconds":"0""#).await?;
+    click(c, "dialog[open] header button[aria-pressed]").await?;
+
+    // A name ending in .fifo picks FIFO, says so, and shows the ending once.
+    retype(c, "#q-name", "payments.fifo").await?;
     text_contains(c, "#q-name-note", "makes this a FIFO queue").await?;
     let checked = js(c, "return document.querySelector('#q-type-fifo').checked && !document.querySelector('.suffix');").await?;
     ensure!(

@@ -1,6 +1,6 @@
 //! Commands for queues: the list and its counts, create, details, edit, purge, delete.
 
-use sqs_core::queue_admin::{self, CreatedQueue, QueueDetails, QueueSpec};
+use sqs_core::queue_admin::{self, CreatedQueue, QueueDetails, QueueSpec, QueueSpecCheck};
 use sqs_core::queues::{self, QueueRow, QueueStats};
 use tauri::State;
 
@@ -29,6 +29,12 @@ pub async fn queue_stats(
 ) -> CommandResult<Vec<QueueStats>> {
     let client = state.client(&connection_id).await?;
     Ok(queues::queue_stats(&client, urls).await)
+}
+
+/// The form's settings as SQS will get them and their first problem (no request is made).
+#[tauri::command]
+pub fn check_queue_spec(spec: QueueSpec) -> QueueSpecCheck {
+    queue_admin::check_spec(&spec)
 }
 
 /// Creates a queue (and its new dead-letter queue, if the form asks for one).

@@ -81,6 +81,12 @@ pub enum CoreError {
     Internal(String),
 }
 
+impl From<sqs_rules::FieldError> for CoreError {
+    fn from(e: sqs_rules::FieldError) -> Self {
+        CoreError::field(e.field, e.message)
+    }
+}
+
 impl CoreError {
     /// A validation error tied to one form field.
     pub fn field(field: &str, message: impl Into<String>) -> Self {

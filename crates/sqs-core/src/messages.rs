@@ -326,7 +326,7 @@ pub async fn poll(
     let one = |_: usize| async {
         loop {
             if sink.cancelled() {
-                return Ok(());
+                return Ok::<(), CoreError>(());
             }
             // Reserve up to 10 of what is left, so receivers never overshoot the count.
             let want = loop {

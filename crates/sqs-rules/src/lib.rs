@@ -1,14 +1,22 @@
 //! SQS's rules for messages, written once: the app checks a message before sending it, and the
 //! sandbox refuses the same inputs as SQS does. Body characters, message attribute names, types
-//! and values, and the MD5 digests SQS returns. Queue names and redrive policies: `queue_rules`.
+//! and values, and the MD5 digests SQS returns. Queue attributes, names and redrive policies:
+//! `queue_rules`; a queue's settings as one value and their encoding: `queue_spec`.
 
 mod queue_rules;
+mod queue_spec;
 
 pub use queue_rules::{
-    numeric_attribute, queue_name_is_valid, NumericAttribute, RedriveAllowPolicy, RedrivePolicy,
-    RedrivePolicyError, DELAY_SECONDS, KMS_DATA_KEY_REUSE_PERIOD_SECONDS, MAXIMUM_MESSAGE_SIZE,
-    MAX_QUEUE_NAME, MAX_RECEIVE_COUNT, MESSAGE_RETENTION_PERIOD, NUMERIC_ATTRIBUTES,
-    RECEIVE_MESSAGE_WAIT_TIME_SECONDS, VISIBILITY_TIMEOUT,
+    attr, numeric_attribute, policy_is_valid, queue_name_is_valid, NumericAttribute,
+    RedriveAllowPolicy, RedrivePolicy, RedrivePolicyError, DEDUPLICATION_SCOPES, DELAY_SECONDS,
+    FIFO_ONLY_ATTRIBUTES, FIFO_THROUGHPUT_LIMITS, KMS_DATA_KEY_REUSE_PERIOD_SECONDS,
+    MAXIMUM_MESSAGE_SIZE, MAX_QUEUE_NAME, MAX_RECEIVE_COUNT, MAX_REDRIVE_SOURCES,
+    MESSAGE_RETENTION_PERIOD, NUMERIC_ATTRIBUTES, RECEIVE_MESSAGE_WAIT_TIME_SECONDS,
+    SETTABLE_ATTRIBUTES, VISIBILITY_TIMEOUT,
+};
+pub use queue_spec::{
+    full_name, new_dlq_name, DeadLetter, Encryption, FieldError, QueueSpec, RedriveAllow, Tag,
+    MAX_TAGS, NEW_DLQ_RETENTION_S,
 };
 
 use md5::{Digest, Md5};

@@ -1,4 +1,4 @@
-//! SQS's rules for queues, written once: queue names, and the two JSON policies that wire a
+//! SQS's rules for queues, written once: attribute names, ranges and defaults, queue names, and the two JSON policies that wire a
 //! dead-letter queue (RedrivePolicy on the source, RedriveAllowPolicy on the DLQ) as typed
 //! structs. The core builds and reads them; the sandbox checks them with SQS's error codes.
 
@@ -73,8 +73,59 @@ pub fn numeric_attribute(name: &str) -> Option<NumericAttribute> {
     NUMERIC_ATTRIBUTES.into_iter().find(|a| a.name == name)
 }
 
+/// The names of the queue attributes that are not numbers.
+pub mod attr {
+    pub const SQS_MANAGED_SSE_ENABLED: &str = "SqsManagedSseEnabled";
+    pub const KMS_MASTER_KEY_ID: &str = "KmsMasterKeyId";
+    pub const POLICY: &str = "Policy";
+    pub const REDRIVE_POLICY: &str = "RedrivePolicy";
+    pub const REDRIVE_ALLOW_POLICY: &str = "RedriveAllowPolicy";
+    pub const FIFO_QUEUE: &str = "FifoQueue";
+    pub const CONTENT_BASED_DEDUPLICATION: &str = "ContentBasedDeduplication";
+    pub const DEDUPLICATION_SCOPE: &str = "DeduplicationScope";
+    pub const FIFO_THROUGHPUT_LIMIT: &str = "FifoThroughputLimit";
+}
+
+/// Every attribute a client may set on a queue.
+pub const SETTABLE_ATTRIBUTES: [&str; 15] = [
+    DELAY_SECONDS.name,
+    MAXIMUM_MESSAGE_SIZE.name,
+    MESSAGE_RETENTION_PERIOD.name,
+    RECEIVE_MESSAGE_WAIT_TIME_SECONDS.name,
+    VISIBILITY_TIMEOUT.name,
+    KMS_DATA_KEY_REUSE_PERIOD_SECONDS.name,
+    attr::SQS_MANAGED_SSE_ENABLED,
+    attr::KMS_MASTER_KEY_ID,
+    attr::POLICY,
+    attr::REDRIVE_POLICY,
+    attr::REDRIVE_ALLOW_POLICY,
+    attr::FIFO_QUEUE,
+    attr::CONTENT_BASED_DEDUPLICATION,
+    attr::DEDUPLICATION_SCOPE,
+    attr::FIFO_THROUGHPUT_LIMIT,
+];
+
+/// The attributes only a FIFO queue has.
+pub const FIFO_ONLY_ATTRIBUTES: [&str; 3] = [
+    attr::CONTENT_BASED_DEDUPLICATION,
+    attr::DEDUPLICATION_SCOPE,
+    attr::FIFO_THROUGHPUT_LIMIT,
+];
+
+/// DeduplicationScope's values: per queue (the default), per message group.
+pub const DEDUPLICATION_SCOPES: [&str; 2] = ["queue", "messageGroup"];
+/// FifoThroughputLimit's values: per queue (the default), per message group.
+pub const FIFO_THROUGHPUT_LIMITS: [&str; 2] = ["perQueue", "perMessageGroupId"];
+
+/// Whether an access policy is a JSON object (an IAM policy document).
+pub fn policy_is_valid(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object())
+}
+
 /// The longest queue name, `.fifo` included.
 pub const MAX_QUEUE_NAME: usize = 80;
+/// The most source queues a byQueue RedriveAllowPolicy names.
+pub const MAX_REDRIVE_SOURCES: usize = 10;
 /// The bounds of a RedrivePolicy's maxReceiveCount.
 pub const MAX_RECEIVE_COUNT: std::ops::RangeInclusive<u32> = 1..=1000;
 
@@ -195,6 +246,37 @@ impl RedriveAllowPolicy {
 
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads the attribute's JSON text as SQS checks it on create and set, with SQS's reason
+    /// when it is not valid.
+    pub fn parse_strict(text: &str) -> Result<RedriveAllowPolicy, &'static str> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Raw {
+            redrive_permission: Option<String>,
+            #[serde(default)]
+            source_queue_arns: Vec<String>,
+        }
+        let raw: Raw = serde_json::from_str(text).map_err(|_| "not a JSON map.")?;
+        let perm = raw
+            .redrive_permission
+            .ok_or("redrivePermission is required.")?;
+        let arns = raw.source_queue_arns;
+        match perm.as_str() {
+            "allowAll" | "denyAll" if !arns.is_empty() => {
+                Err("sourceQueueArns is only allowed with byQueue.")
+            }
+            "allowAll" => Ok(RedriveAllowPolicy::AllowAll),
+            "denyAll" => Ok(RedriveAllowPolicy::DenyAll),
+            "byQueue" if (1..=MAX_REDRIVE_SOURCES).contains(&arns.len()) => {
+                Ok(RedriveAllowPolicy::ByQueue {
+                    source_queue_arns: arns,
+                })
+            }
+            "byQueue" => Err("byQueue needs 1 to 10 sourceQueueArns."),
+            _ => Err("redrivePermission must be allowAll, denyAll or byQueue."),
+        }
     }
 
     /// Whether the queue with this ARN may use the DLQ.

@@ -1,9 +1,10 @@
 //! Queue attributes: which exist, their defaults, and validation of new values with SQS's
-//! errors (the ranges and defaults of the numeric ones are `sqs_rules::NUMERIC_ATTRIBUTES`).
+//! errors. The names, ranges, defaults and values are `sqs_rules`'; this file maps them to SQS's
+//! error codes.
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use sqs_rules::attr;
 
 use crate::error::{SqsError, SqsResult};
 
@@ -21,45 +22,28 @@ pub const COMPUTED: &[&str] = &[
 ];
 
 /// Attributes a client may set.
-pub const SETTABLE: &[&str] = &[
-    "DelaySeconds",
-    "MaximumMessageSize",
-    "MessageRetentionPeriod",
-    "ReceiveMessageWaitTimeSeconds",
-    "VisibilityTimeout",
-    "RedrivePolicy",
-    "RedriveAllowPolicy",
-    "SqsManagedSseEnabled",
-    "KmsMasterKeyId",
-    "KmsDataKeyReusePeriodSeconds",
-    "Policy",
-    "FifoQueue",
-    "ContentBasedDeduplication",
-    "DeduplicationScope",
-    "FifoThroughputLimit",
-];
+pub const SETTABLE: &[&str] = &sqs_rules::SETTABLE_ATTRIBUTES;
 
-/// The defaults of a new queue.
+/// The attributes of a new queue: those of a default `QueueSpec` of its type, so the app's
+/// form and the sandbox agree on SQS's defaults.
 pub fn defaults(fifo: bool) -> Attrs {
-    let mut a = Attrs::new();
-    for n in sqs_rules::NUMERIC_ATTRIBUTES {
-        // The data key reuse period is only there once KMS encryption is chosen.
-        if n.name != sqs_rules::KMS_DATA_KEY_REUSE_PERIOD_SECONDS.name {
-            a.insert(n.name.into(), n.default.to_string());
-        }
+    sqs_rules::QueueSpec {
+        fifo,
+        ..Default::default()
     }
-    a.insert("SqsManagedSseEnabled".into(), "true".into());
-    if fifo {
-        for (k, v) in [
-            ("FifoQueue", "true"),
-            ("ContentBasedDeduplication", "false"),
-            ("DeduplicationScope", "queue"),
-            ("FifoThroughputLimit", "perQueue"),
-        ] {
-            a.insert(k.into(), v.into());
-        }
+    .attributes(None)
+}
+
+/// One of the values an enumerated attribute takes.
+fn one_of(name: &str, value: &str, values: &[&str]) -> SqsResult<String> {
+    if values.contains(&value) {
+        Ok(value.into())
+    } else {
+        Err(SqsError::invalid_attribute_value(format!(
+            "{name} must be {}.",
+            values.join(" or ")
+        )))
     }
-    a
 }
 
 fn range(name: &str, value: &str, lo: i64, hi: i64) -> SqsResult<String> {
@@ -96,36 +80,27 @@ pub fn validate(name: &str, value: &str, fifo: bool, creating: bool) -> SqsResul
     if !SETTABLE.contains(&name) {
         return Err(SqsError::invalid_attribute_name(name));
     }
-    let fifo_only = |n: &str| -> SqsResult<()> {
-        if fifo {
-            Ok(())
-        } else {
-            Err(SqsError::invalid_attribute_name(&format!(
-                "{n} (only FIFO queues have it)"
-            )))
-        }
-    };
+    if sqs_rules::FIFO_ONLY_ATTRIBUTES.contains(&name) && !fifo {
+        return Err(SqsError::invalid_attribute_name(&format!(
+            "{name} (only FIFO queues have it)"
+        )));
+    }
     if let Some(a) = sqs_rules::numeric_attribute(name) {
         return range(name, value, a.min as i64, a.max as i64);
     }
     match name {
-        "SqsManagedSseEnabled" => boolean(name, value),
-        "KmsMasterKeyId" => Ok(value.to_string()),
-        "Policy" => {
-            if value.is_empty() {
-                return Ok(String::new());
+        attr::SQS_MANAGED_SSE_ENABLED => boolean(name, value),
+        attr::KMS_MASTER_KEY_ID => Ok(value.to_string()),
+        attr::POLICY => {
+            if value.is_empty() || sqs_rules::policy_is_valid(value) {
+                Ok(value.to_string())
+            } else {
+                Err(SqsError::invalid_attribute_value(
+                    "Invalid value for the parameter Policy: not a JSON policy document.",
+                ))
             }
-            serde_json::from_str::<Value>(value)
-                .ok()
-                .filter(Value::is_object)
-                .map(|_| value.to_string())
-                .ok_or_else(|| {
-                    SqsError::invalid_attribute_value(
-                        "Invalid value for the parameter Policy: not a JSON policy document.",
-                    )
-                })
         }
-        "RedrivePolicy" => {
+        attr::REDRIVE_POLICY => {
             if value.is_empty() {
                 return Ok(String::new());
             }
@@ -136,38 +111,15 @@ pub fn validate(name: &str, value: &str, fifo: bool, creating: bool) -> SqsResul
             }
             .to_json())
         }
-        "RedriveAllowPolicy" => {
-            let bad = |why: &str| {
+        attr::REDRIVE_ALLOW_POLICY => {
+            sqs_rules::RedriveAllowPolicy::parse_strict(value).map_err(|why| {
                 SqsError::invalid_attribute_value(format!(
                     "Value {value} for parameter RedriveAllowPolicy is invalid. Reason: {why}"
                 ))
-            };
-            let v: Value = serde_json::from_str(value).map_err(|_| bad("not a JSON map."))?;
-            let perm = v
-                .get("redrivePermission")
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad("redrivePermission is required."))?;
-            let arns = v
-                .get("sourceQueueArns")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            match perm {
-                "allowAll" | "denyAll" if arns.is_empty() => {}
-                "allowAll" | "denyAll" => {
-                    return Err(bad("sourceQueueArns is only allowed with byQueue."))
-                }
-                "byQueue" if (1..=10).contains(&arns.len()) => {}
-                "byQueue" => return Err(bad("byQueue needs 1 to 10 sourceQueueArns.")),
-                _ => {
-                    return Err(bad(
-                        "redrivePermission must be allowAll, denyAll or byQueue.",
-                    ))
-                }
-            }
+            })?;
             Ok(value.to_string())
         }
-        "FifoQueue" => {
+        attr::FIFO_QUEUE => {
             let v = boolean(name, value)?;
             if !creating {
                 return Err(SqsError::invalid_attribute_name(
@@ -181,28 +133,9 @@ pub fn validate(name: &str, value: &str, fifo: bool, creating: bool) -> SqsResul
             }
             Ok(v)
         }
-        "ContentBasedDeduplication" => {
-            fifo_only(name)?;
-            boolean(name, value)
-        }
-        "DeduplicationScope" => {
-            fifo_only(name)?;
-            match value {
-                "messageGroup" | "queue" => Ok(value.into()),
-                _ => Err(SqsError::invalid_attribute_value(
-                    "DeduplicationScope must be messageGroup or queue.",
-                )),
-            }
-        }
-        "FifoThroughputLimit" => {
-            fifo_only(name)?;
-            match value {
-                "perQueue" | "perMessageGroupId" => Ok(value.into()),
-                _ => Err(SqsError::invalid_attribute_value(
-                    "FifoThroughputLimit must be perQueue or perMessageGroupId.",
-                )),
-            }
-        }
+        attr::CONTENT_BASED_DEDUPLICATION => boolean(name, value),
+        attr::DEDUPLICATION_SCOPE => one_of(name, value, &sqs_rules::DEDUPLICATION_SCOPES),
+        attr::FIFO_THROUGHPUT_LIMIT => one_of(name, value, &sqs_rules::FIFO_THROUGHPUT_LIMITS),
         _ => Err(SqsError::invalid_attribute_name(name)),
     }
 }

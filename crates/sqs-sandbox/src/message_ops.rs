@@ -135,12 +135,16 @@ impl Sandbox {
         }
         let mut seq = None;
         if q.fifo {
-            let scope =
-                if q.attrs.get("DeduplicationScope").map(String::as_str) == Some("messageGroup") {
-                    m.group.clone().unwrap_or_default()
-                } else {
-                    String::new()
-                };
+            let scope = if q
+                .attrs
+                .get(sqs_rules::attr::DEDUPLICATION_SCOPE)
+                .map(String::as_str)
+                == Some(sqs_rules::DEDUPLICATION_SCOPES[1])
+            {
+                m.group.clone().unwrap_or_default()
+            } else {
+                String::new()
+            };
             let dedup = m.dedup.clone().unwrap_or_default();
             conn.exec(
                 "DELETE FROM dedup WHERE queue = ?1 AND expires_at <= ?2",

@@ -16,6 +16,7 @@ import type { SandboxSettings } from './bindings/SandboxSettings';
 import type { CreatedQueue } from './bindings/CreatedQueue';
 import type { QueueDetails } from './bindings/QueueDetails';
 import type { QueueSpec } from './bindings/QueueSpec';
+import type { QueueSpecCheck } from './bindings/QueueSpecCheck';
 import type { EntryOutcome } from './bindings/EntryOutcome';
 import type { MessageHandle } from './bindings/MessageHandle';
 import type { OutgoingMessage } from './bindings/OutgoingMessage';
@@ -54,6 +55,7 @@ export type {
   CreatedQueue,
   QueueDetails,
   QueueSpec,
+  QueueSpecCheck,
   EntryOutcome,
   MessageHandle,
   OutgoingMessage,
@@ -145,6 +147,8 @@ export const api = {
     call<QueueRow[]>('list_queues', { connectionId, prefix: prefix ?? null }),
   queueStats: (connectionId: string, urls: string[]) =>
     call<QueueStats[]>('queue_stats', { connectionId, urls }),
+  /** The settings as SQS will get them and their first problem, checked in Rust (no request). */
+  checkQueueSpec: (spec: QueueSpec) => call<QueueSpecCheck>('check_queue_spec', { spec }),
   createQueue: (connectionId: string, spec: QueueSpec) => call<CreatedQueue>('create_queue', { connectionId, spec }),
   queueDetails: (connectionId: string, url: string) => call<QueueDetails>('queue_details', { connectionId, url }),
   updateQueue: (connectionId: string, url: string, before: QueueSpec, after: QueueSpec) =>

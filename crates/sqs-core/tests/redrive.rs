@@ -109,7 +109,15 @@ async fn redrive_all_cancel_and_one_task_at_a_time_on_the_sandbox() {
         t.moved < 30 && moved < 30,
         "cancelled before the end: {t:?}"
     );
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Once the task's loop has ended nothing moves any more: the counts are final.
+    let started = std::time::Instant::now();
+    while running.sandbox.move_tasks_running() > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the task goes on"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let (back, left) = (count(&client, &source).await, count(&client, &dlq).await);
     assert_eq!(
         back + left,

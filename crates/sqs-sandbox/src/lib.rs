@@ -4,6 +4,7 @@
 //! async work of the program that embeds it, and stopping it ends every task it started. No Tauri.
 
 mod attributes;
+pub mod clock;
 mod error;
 mod host_guard;
 mod message_ops;

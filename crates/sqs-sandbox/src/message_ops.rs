@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::attributes::parse_redrive_policy;
 use crate::error::{SqsError, SqsResult};
 use crate::request::Req;
-use crate::sandbox::{now_ms, Queue, Sandbox};
+use crate::sandbox::{Queue, Sandbox};
 use crate::store::CachedSql;
 use crate::validate::{self, check_batch_ids, md5_hex, md5_of_attributes, MessageAttr};
 
@@ -221,7 +221,7 @@ impl Sandbox {
             let conn = self.db();
             let q = Self::load_queue(&conn, &name)?;
             let m = Self::outgoing(&q, req)?;
-            self.store_message(&conn, &q, m, now_ms())?
+            self.store_message(&conn, &q, m, self.now_ms())?
         };
         self.wake_for(&name, 1);
         Ok(Value::Object(out))
@@ -244,7 +244,7 @@ impl Sandbox {
         let out = {
             let conn = self.db();
             let q = Self::load_queue(&conn, &name)?;
-            let now = now_ms();
+            let now = self.now_ms();
             let tx = conn.unchecked_transaction()?;
             let out = run_batch(&entries, |e| {
                 Self::outgoing(&q, e).and_then(|m| self.store_message(&tx, &q, m, now))
@@ -405,19 +405,21 @@ impl Sandbox {
         let mut sys_names = req.str_list("MessageSystemAttributeNames")?;
         sys_names.extend(req.str_list("AttributeNames")?);
         let attr_names = req.str_list("MessageAttributeNames")?;
-        let deadline = now_ms() + wait * 1000;
+        let deadline = self.now_ms() + wait * 1000;
+        // The wait also ends by the real time, so a test's stopped clock cannot hold a poll.
+        let real_deadline = tokio::time::Instant::now() + Duration::from_secs(wait as u64);
         let waker = self.waker(&name);
         loop {
             let notified = waker.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            let now = now_ms();
+            let now = self.now_ms();
             self.count_receive_scan();
             let (q, rows, moved_to) = self.try_receive(&name, max, vis, now)?;
             if let Some(dlq) = moved_to {
                 self.wake_for(&dlq, 1);
             }
-            if !rows.is_empty() || now >= deadline {
+            if !rows.is_empty() || now >= deadline || tokio::time::Instant::now() >= real_deadline {
                 // More may be waiting (a full batch, or a wake-up meant for a message this scan
                 // did not see): pass the wake-up on to one other long poll.
                 let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
@@ -435,7 +437,11 @@ impl Sandbox {
                 None => deadline,
             };
             let nap = Duration::from_millis((until - now).max(1) as u64);
-            let _ = tokio::time::timeout(nap, notified).await;
+            let _ = tokio::time::timeout_at(
+                real_deadline.min(tokio::time::Instant::now() + nap),
+                notified,
+            )
+            .await;
         }
     }
 
@@ -574,7 +580,7 @@ impl Sandbox {
         {
             let conn = self.db();
             Self::load_queue(&conn, &name)?;
-            Self::change_visibility_one(&conn, &name, handle, vt, now_ms())?;
+            Self::change_visibility_one(&conn, &name, handle, vt, self.now_ms())?;
         }
         self.wake_for(&name, 1);
         Ok(json!({}))
@@ -586,7 +592,7 @@ impl Sandbox {
         let out = {
             let conn = self.db();
             Self::load_queue(&conn, &name)?;
-            let now = now_ms();
+            let now = self.now_ms();
             run_batch(&entries, |e| {
                 let vt = e
                     .opt_i64("VisibilityTimeout")?

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use crate::attributes::{self, check_queue_name, parse_redrive_policy, Attrs, COMPUTED, SETTABLE};
 use crate::error::{SqsError, SqsResult};
 use crate::request::Req;
-use crate::sandbox::{now_ms, Queue, Sandbox};
+use crate::sandbox::{Queue, Sandbox};
 use crate::store::CachedSql;
 
 /// SQS's rules for recreating and purging: 60 seconds.
@@ -70,7 +70,7 @@ impl Sandbox {
         }
         let tags = req.str_map("tags")?;
         check_tags(&tags)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let conn = self.db();
         if let Some(existing) = Self::find_queue(&conn, &name)? {
             let same = requested
@@ -163,7 +163,7 @@ impl Sandbox {
         let wanted = req.str_list("AttributeNames")?;
         let conn = self.db();
         let q = Self::load_queue(&conn, &name)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let all = wanted.iter().any(|w| w == "All");
         for w in &wanted {
             if w != "All" && !COMPUTED.contains(&w.as_str()) && !SETTABLE.contains(&w.as_str()) {
@@ -220,7 +220,7 @@ impl Sandbox {
             params![
                 name,
                 serde_json::to_string(&q.attrs).unwrap_or_default(),
-                now_ms()
+                self.now_ms()
             ],
         )?;
         Ok(json!({}))
@@ -236,7 +236,7 @@ impl Sandbox {
         tx.exec("DELETE FROM dedup WHERE queue = ?1", [&name])?;
         tx.exec(
             "INSERT OR REPLACE INTO deleted_queues (name, deleted_at) VALUES (?1, ?2)",
-            params![name, now_ms()],
+            params![name, self.now_ms()],
         )?;
         tx.commit()?;
         drop(conn);
@@ -248,7 +248,7 @@ impl Sandbox {
         let name = Self::name_from_url(req.str("QueueUrl")?)?;
         let conn = self.db();
         let q: Queue = Self::load_queue(&conn, &name)?;
-        let now = now_ms();
+        let now = self.now_ms();
         if q.last_purge > 0 && now - q.last_purge < SIXTY_SECONDS_MS {
             return Err(SqsError::purge_in_progress(&self.queue_url(&name)));
         }

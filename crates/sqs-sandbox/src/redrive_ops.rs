@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::attributes::parse_redrive_policy;
 use crate::error::{SqsError, SqsResult};
 use crate::request::Req;
-use crate::sandbox::{now_ms, Sandbox};
+use crate::sandbox::Sandbox;
 use crate::store::CachedSql;
 
 /// The rate when the caller gives none (SQS's ceiling).
@@ -81,7 +81,7 @@ impl Sandbox {
                     "There is already a running message move task for {source_arn}."
                 )));
             }
-            let now = now_ms();
+            let now = self.now_ms();
             let (available, _, _) = Self::counts(&conn, &source, now)?;
             let handle = base64::engine::general_purpose::STANDARD.encode(
                 json!({ "taskId": uuid::Uuid::new_v4().to_string(), "sourceArn": source_arn })
@@ -95,7 +95,9 @@ impl Sandbox {
         };
         let sandbox = self.clone();
         let h = handle.clone();
+        let alive = TaskAlive::new(&self.move_tasks_running);
         tokio::spawn(async move {
+            let _alive = alive;
             sandbox
                 .run_move_task(h, source, dest_arn, rate.unwrap_or(DEFAULT_RATE))
                 .await
@@ -123,7 +125,7 @@ impl Sandbox {
                 if status != "RUNNING" {
                     return Ok(true);
                 }
-                let now = now_ms();
+                let now = self.now_ms();
                 let mut stmt = conn.prepare_cached(
                     "SELECT rowid, dlq_source FROM messages WHERE queue = ?1 AND visible_at <= ?2 ORDER BY rowid LIMIT ?3",
                 )?;
@@ -245,5 +247,21 @@ impl Sandbox {
                 "The task handle does not name a running message move task.",
             )),
         }
+    }
+}
+
+/// Counts a move task as running until its future ends or is dropped (a stop drops it).
+struct TaskAlive(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl TaskAlive {
+    fn new(count: &std::sync::Arc<std::sync::atomic::AtomicUsize>) -> TaskAlive {
+        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        TaskAlive(count.clone())
+    }
+}
+
+impl Drop for TaskAlive {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }

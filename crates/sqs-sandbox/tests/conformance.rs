@@ -361,6 +361,7 @@ async fn delayed_messages_wait_and_long_polls_wake_on_send() {
             .is_empty());
 
         let url2 = test_support::create_queue(sdk, "conf-poll").await;
+        let scans_before = t._sandbox.as_ref().map(|r| r.sandbox.receive_scans());
         let poller = {
             let sdk = sdk.clone();
             let url2 = url2.clone();
@@ -376,7 +377,21 @@ async fn delayed_messages_wait_and_long_polls_wake_on_send() {
                 (started.elapsed(), r.messages().len())
             })
         };
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        match (&t._sandbox, scans_before) {
+            // The sandbox says when the poll has looked once and is waiting.
+            (Some(r), Some(before)) => {
+                let started = Instant::now();
+                while r.sandbox.receive_scans() == before {
+                    assert!(
+                        started.elapsed() < Duration::from_secs(5),
+                        "the poll never came"
+                    );
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
+            // moto cannot say; give the request a moment to arrive.
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
         sdk.send_message()
             .queue_url(&url2)
             .message_body("wake up")
@@ -707,7 +722,7 @@ async fn a_move_task_returns_dead_letters_to_their_source() {
             started.elapsed() < Duration::from_secs(10),
             "task did not complete: {r:?}"
         );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // At 2 messages a second, 5 messages take at least two more seconds after the first step.
     assert!(

@@ -119,7 +119,15 @@ async fn a_move_task_cut_off_by_a_stop_is_failed_after_the_restart_and_nothing_i
         async || count(&sdk, &dest).await >= 1,
     )
     .await;
+    let old = running.sandbox.clone();
     running.stop().await;
+    // The stop ends the task with the sandbox's runtime: once its loop is gone nothing moves.
+    wait_until(
+        "the stopped sandbox's task has ended",
+        Duration::from_secs(5),
+        async || old.move_tasks_running() == 0,
+    )
+    .await;
 
     let running = start(Some(dir.path())).await;
     let sdk = sdk_client(&running.url);
@@ -149,7 +157,11 @@ async fn a_move_task_cut_off_by_a_stop_is_failed_after_the_restart_and_nothing_i
     );
     assert!(moved < 30, "the stop ended the task ({moved} moved)");
     // Neither the old task (its runtime is gone) nor a new one goes on moving.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        running.sandbox.move_tasks_running(),
+        0,
+        "the restart started no task"
+    );
     assert_eq!(count(&sdk, &dest).await, moved);
     // Redrive can start again and finishes the job.
     sdk.start_message_move_task()

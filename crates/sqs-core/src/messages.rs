@@ -312,7 +312,10 @@ pub async fn poll(
             "The wait time is 0 to 20 seconds.",
         ));
     }
-    if settings.visibility_s.is_some_and(|v| v > 43_200) {
+    if settings
+        .visibility_s
+        .is_some_and(|v| v > sqs_rules::MAX_VISIBILITY_TIMEOUT)
+    {
         return Err(CoreError::field(
             "visibility_s",
             "The visibility timeout is 0 s to 12 hours.",
@@ -537,7 +540,7 @@ pub async fn change_visibility(
     handles: &[MessageHandle],
     visibility_s: u32,
 ) -> Result<Vec<EntryOutcome>, CoreError> {
-    if visibility_s > 43_200 {
+    if visibility_s > sqs_rules::MAX_VISIBILITY_TIMEOUT {
         return Err(CoreError::field(
             "visibility_s",
             "The visibility timeout is 0 s to 12 hours.",

@@ -26,6 +26,13 @@ pub const MAX_ATTRIBUTES: usize = 10;
 /// The longest per-message delay (standard queues), in seconds: 15 minutes (the queue's own
 /// delay has the same range).
 pub const MAX_DELAY_SECONDS: u32 = DELAY_SECONDS.max;
+/// The longest a received message stays hidden, in seconds (12 hours; also the most a
+/// visibility change may extend it to, counted from the first receive).
+pub const MAX_VISIBILITY_TIMEOUT: u32 = VISIBILITY_TIMEOUT.max;
+/// The most bytes in one batch request, all entries together (the same as one message's).
+pub const MAX_BATCH_BYTES: usize = MAXIMUM_MESSAGE_SIZE.max as usize;
+/// How long a FIFO queue remembers a deduplication id, in seconds (five minutes).
+pub const DEDUPLICATION_INTERVAL_SECONDS: u32 = 300;
 /// The longest message group id or deduplication id.
 pub const MAX_FIFO_ID: usize = 128;
 

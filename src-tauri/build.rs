@@ -1,7 +1,8 @@
 //! Build script: generates Tauri's context and declares the app's own commands, so each must be
 //! granted explicitly by a capability file.
 
-/// Every command the shell exposes; keep in sync with `lib.rs`'s `generate_handler!`.
+/// Every command the shell exposes; keep in sync with `lib.rs`'s `generate_handler!` (the test
+/// `command_lists` checks). The window's capability is written from this list.
 const COMMANDS: &[&str] = &[
     "about",
     "app_ready",
@@ -45,7 +46,35 @@ const COMMANDS: &[&str] = &[
     "close_tour",
 ];
 
+/// The main window's capability: every command above and nothing else. Written from `COMMANDS`
+/// (only when it changed, so builds stay incremental); the file is checked in so reviewers see
+/// what the window may call.
+fn write_capability() {
+    let permissions: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| format!("    \"allow-{}\"", c.replace('_', "-")))
+        .collect();
+    let json = format!(
+        r#"{{
+  "$schema": "../gen/schemas/desktop-schema.json",
+  "identifier": "default",
+  "description": "The main window may call the app's own commands and nothing else.",
+  "windows": ["main"],
+  "permissions": [
+{}
+  ]
+}}
+"#,
+        permissions.join(",\n")
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/default.json");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {
+        std::fs::write(&path, json).expect("write capabilities/default.json");
+    }
+}
+
 fn main() {
+    write_capability();
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

@@ -1,7 +1,7 @@
-//! The app's command list is written in four places: the handler (`src-tauri/lib.rs`), the
-//! permissions it generates (`src-tauri/build.rs`), the capability that grants them
-//! (`capabilities/default.json`) and the UI's one door to Rust (`ui/src/lib/api.ts`). This test
-//! fails, naming the command, when one of them misses a command the others have.
+//! The app's command list is written in three places: the handler (`src-tauri/lib.rs`), the
+//! permissions it generates (`src-tauri/build.rs`, which also writes the capability that grants
+//! them, `capabilities/default.json`) and the UI's one door to Rust (`ui/src/lib/api.ts`). This
+//! test fails, naming the command, when one of the four misses a command the others have.
 
 use std::collections::BTreeSet;
 

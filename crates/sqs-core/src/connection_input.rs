@@ -382,4 +382,16 @@ mod tests {
             (SANDBOX_ID, ConnectionType::Sandbox)
         );
     }
+
+    #[test]
+    fn view_masks_the_key_id_and_has_no_secret() {
+        let (c, _) = input(ConnectionType::AccessKeys)
+            .into_connection(None)
+            .unwrap();
+        let v = ConnectionView::from(&c);
+        assert_eq!(v.key_id_masked.as_deref(), Some("AKIA…MPLE"));
+        let json = serde_json::to_string(&v).unwrap();
+        assert!(!json.contains("AKIAIOSFODNN7EXAMPLE"));
+        assert!(!json.contains("wJalrXUtnFEMI"));
+    }
 }

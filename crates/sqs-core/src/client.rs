@@ -8,7 +8,7 @@ use aws_sdk_sqs::config::retry::RetryConfig;
 use aws_sdk_sqs::config::timeout::TimeoutConfig;
 use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
 
-use crate::connection::{Connection, ConnectionSettings, Secret};
+use crate::connection::{Connection, ConnectionSettings, KeyPair, Secret};
 use crate::sent_ids::SentIds;
 use crate::usage::{RequestCounter, Usage};
 use crate::{profiles, CoreError};
@@ -56,6 +56,7 @@ fn static_client(
     region: &str,
     key_id: &str,
     secret: &str,
+    session_token: Option<&str>,
     endpoint: Option<&str>,
     target: String,
 ) -> SqsClient {
@@ -63,9 +64,16 @@ fn static_client(
     let mut b = aws_sdk_sqs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new(key_id, secret, None, None, "sqs-pilot"))
+        .credentials_provider(Credentials::new(
+            key_id,
+            secret,
+            session_token.map(str::to_string),
+            None,
+            "sqs-pilot",
+        ))
         .timeout_config(timeouts())
         .retry_config(retries())
+        .http_client(crate::proxy::http_client(endpoint))
         .interceptor(RequestCounter(usage.clone()));
     if let Some(url) = endpoint {
         b = b.endpoint_url(url);
@@ -91,10 +99,12 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                     conn.name
                 ))
             })?;
+            let pair = KeyPair::decode(secret);
             Ok(static_client(
                 region,
                 access_key_id,
-                secret.expose(),
+                pair.secret_access_key.expose(),
+                pair.session_token.as_ref().map(Secret::expose),
                 None,
                 format!("SQS in {region}"),
             ))
@@ -104,17 +114,29 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
             region,
             access_key_id,
         } => {
-            let (key, secret) = match (access_key_id, secret) {
-                (Some(k), Some(s)) => (k.as_str(), s.expose()),
+            let pair = secret.map(KeyPair::decode);
+            let (key, secret, token) = match (access_key_id, &pair) {
+                (Some(k), Some(p)) => (
+                    k.as_str(),
+                    p.secret_access_key.expose(),
+                    p.session_token.as_ref().map(Secret::expose),
+                ),
                 (Some(_), None) => {
                     return Err(CoreError::Credentials(format!(
                         "The secret access key of '{}' is not in the system keychain. Edit the connection and enter it again.",
                         conn.name
                     )))
                 }
-                (None, _) => (LOCAL_KEY_ID, LOCAL_KEY_ID),
+                (None, _) => (LOCAL_KEY_ID, LOCAL_KEY_ID, None),
             };
-            Ok(static_client(region, key, secret, Some(url), url.clone()))
+            Ok(static_client(
+                region,
+                key,
+                secret,
+                token,
+                Some(url),
+                url.clone(),
+            ))
         }
         ConnectionSettings::Profile { profile, region } => {
             if !profiles::list_profiles().iter().any(|p| &p.name == profile) {
@@ -125,7 +147,8 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
             let mut loader = aws_config::defaults(BehaviorVersion::latest())
                 .profile_name(profile)
                 .timeout_config(timeouts())
-                .retry_config(retries());
+                .retry_config(retries())
+                .http_client(crate::proxy::http_client(None));
             if let Some(r) = region {
                 loader = loader.region(Region::new(r.clone()));
             }

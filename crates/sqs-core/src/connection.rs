@@ -22,6 +22,52 @@ impl Secret {
     }
 }
 
+/// What one keychain entry holds: the secret access key and, for temporary keys (`ASIA…`), the
+/// session token issued with it. Kept together so they are saved, replaced and removed as one.
+/// Written as a small JSON object when there is a token, and as the bare key otherwise (so
+/// entries saved by earlier versions read the same).
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeyPair {
+    pub secret_access_key: Secret,
+    pub session_token: Option<Secret>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredPair {
+    secret_access_key: String,
+    session_token: String,
+}
+
+impl KeyPair {
+    /// The keychain entry's text.
+    pub fn encode(&self) -> Secret {
+        match &self.session_token {
+            None => self.secret_access_key.clone(),
+            Some(t) => Secret(
+                serde_json::to_string(&StoredPair {
+                    secret_access_key: self.secret_access_key.0.clone(),
+                    session_token: t.0.clone(),
+                })
+                .unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// Reads a keychain entry (a bare secret access key never starts with `{`).
+    pub fn decode(entry: &Secret) -> KeyPair {
+        match serde_json::from_str::<StoredPair>(&entry.0) {
+            Ok(p) if entry.0.starts_with('{') => KeyPair {
+                secret_access_key: Secret(p.secret_access_key),
+                session_token: Some(Secret(p.session_token)),
+            },
+            _ => KeyPair {
+                secret_access_key: entry.clone(),
+                session_token: None,
+            },
+        }
+    }
+}
+
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Secret(***)")
@@ -189,6 +235,23 @@ impl From<&Connection> for ConnectionView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_pair_round_trips_and_an_old_bare_secret_reads_as_one() {
+        let pair = KeyPair {
+            secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG"),
+            session_token: Some(Secret::new("IQoJb3JpZ2luX2VjE\"quoted\"")),
+        };
+        assert!(KeyPair::decode(&pair.encode()) == pair);
+        let bare = KeyPair::decode(&Secret::new("wJalrXUtnFEMI/K7MDENG"));
+        assert_eq!(bare.secret_access_key.expose(), "wJalrXUtnFEMI/K7MDENG");
+        assert!(bare.session_token.is_none());
+        let no_token = KeyPair {
+            secret_access_key: Secret::new("abc"),
+            session_token: None,
+        };
+        assert_eq!(no_token.encode().expose(), "abc");
+    }
 
     #[test]
     fn secret_debug_is_redacted() {

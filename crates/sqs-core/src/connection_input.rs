@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::connection::{Connection, ConnectionSettings, ConnectionType, Secret};
+use crate::connection::{Connection, ConnectionSettings, ConnectionType, KeyPair, Secret};
 use crate::{regions, CoreError};
 
 /// What the connection form sends. On edit, an empty key id or secret keeps the stored one.
@@ -25,6 +25,11 @@ pub struct ConnectionInput {
     pub access_key_id: Option<String>,
     #[ts(optional)]
     pub secret_access_key: Option<Secret>,
+    /// For temporary keys (`ASIA…`): the session token issued with them. Saved with the secret
+    /// in the same keychain entry.
+    #[serde(default)]
+    #[ts(optional)]
+    pub session_token: Option<Secret>,
 }
 
 /// What saving a connection must do to its keychain entry.
@@ -79,6 +84,50 @@ pub fn validate_endpoint(url: &str) -> Result<String, CoreError> {
     // Stored as the URL parser writes it (lower-case scheme and host, no default port), without
     // a trailing slash.
     Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+/// Temporary keys start with this; they only work with their session token.
+const TEMPORARY_KEY_PREFIX: &str = "ASIA";
+
+/// Puts the session token (if any) into the keychain entry with the secret, and says what is
+/// missing when a temporary key comes without its token or a token without its secret.
+fn with_session_token(
+    change: SecretChange,
+    settings: &ConnectionSettings,
+    token: Option<Secret>,
+) -> Result<SecretChange, CoreError> {
+    let token = token.filter(|t| !t.expose().trim().is_empty());
+    let key_id = match settings {
+        ConnectionSettings::AccessKeys { access_key_id, .. } => Some(access_key_id.as_str()),
+        ConnectionSettings::Endpoint { access_key_id, .. } => access_key_id.as_deref(),
+        ConnectionSettings::Profile { .. } => None,
+    };
+    match (change, token) {
+        (SecretChange::Set(secret), Some(t)) => Ok(SecretChange::Set(
+            KeyPair {
+                secret_access_key: secret,
+                session_token: Some(Secret::new(t.expose().trim())),
+            }
+            .encode(),
+        )),
+        (SecretChange::Set(_), None)
+            if key_id.is_some_and(|k| k.starts_with(TEMPORARY_KEY_PREFIX)) =>
+        {
+            Err(CoreError::field(
+                "session_token",
+                "Keys that start with ASIA are temporary: paste the session token that came with them (AWS_SESSION_TOKEN).",
+            ))
+        }
+        (_, Some(_)) if key_id.is_none() => Err(CoreError::field(
+            "session_token",
+            "A session token belongs to an access key: enter the key id and secret that came with it.",
+        )),
+        (SecretChange::Keep, Some(_)) => Err(CoreError::field(
+            "secret_access_key",
+            "Enter the secret access key with the new session token: temporary keys come as a set.",
+        )),
+        (change, _) => Ok(change),
+    }
 }
 
 impl ConnectionInput {
@@ -200,6 +249,7 @@ impl ConnectionInput {
                 )
             }
         };
+        let change = with_session_token(change, &settings, self.session_token)?;
         let secret_account = existing.and_then(|e| e.secret_account.clone());
         Ok((
             Connection {
@@ -228,7 +278,45 @@ mod tests {
             profile: None,
             access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
             secret_access_key: Some(Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")),
+            session_token: None,
         }
+    }
+
+    #[test]
+    fn a_temporary_key_needs_its_session_token_and_keeps_it_with_the_secret() {
+        let mut i = input(ConnectionType::AccessKeys);
+        i.access_key_id = Some("ASIAIOSFODNN7EXAMPLE".into());
+        let e = i.clone().into_connection(None).unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("session_token"));
+        assert!(e.to_string().contains("session token"), "{e}");
+        i.session_token = Some(Secret::new(" FwoGZXIvYXdzEJr//token "));
+        let (c, change) = i.into_connection(None).unwrap();
+        let SecretChange::Set(entry) = change else {
+            panic!("the secret and token are saved")
+        };
+        let pair = KeyPair::decode(&entry);
+        assert_eq!(
+            pair.secret_access_key.expose(),
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        );
+        assert_eq!(
+            pair.session_token.unwrap().expose(),
+            "FwoGZXIvYXdzEJr//token"
+        );
+        let stored = serde_json::to_string(&c).unwrap();
+        assert!(
+            !stored.contains("FwoGZXIvYXdzEJr"),
+            "no token in the settings file"
+        );
+
+        // A new token without the secret it came with is refused on edit.
+        let mut edit = input(ConnectionType::AccessKeys);
+        edit.id = Some(c.id.clone());
+        edit.access_key_id = None;
+        edit.secret_access_key = None;
+        edit.session_token = Some(Secret::new("new-token"));
+        let e = edit.into_connection(Some(&c)).unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("secret_access_key"));
     }
 
     #[test]

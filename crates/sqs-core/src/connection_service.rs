@@ -174,6 +174,7 @@ mod tests {
             profile: None,
             access_key_id: Some(key.into()),
             secret_access_key: Some(Secret::new(secret)),
+            session_token: None,
         }
     }
 

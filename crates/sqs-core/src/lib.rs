@@ -17,6 +17,7 @@ pub mod message_send;
 pub mod messages;
 pub mod poll;
 pub mod profiles;
+pub mod proxy;
 pub mod queue_admin;
 pub mod queues;
 pub mod recent;

@@ -1,4 +1,5 @@
-//! The AWS commercial regions the region picker offers, and region-code validation.
+//! The AWS commercial regions the region picker suggests, and region-id validation (any
+//! well-formed id is accepted: the list is a suggestion, not a limit).
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -158,17 +159,36 @@ pub fn find(code: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|r| r.code == code)
 }
 
-/// Checks a region for a connection to AWS itself: it must be one we know.
+/// Whether `code` has the shape of an AWS region id in any partition: `us-east-1`,
+/// `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1`, and regions that open after
+/// this release. The list above is only what the picker suggests.
+pub fn is_region_id(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    let lower = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase());
+    match parts.as_slice() {
+        [first, middle @ .., last] if !middle.is_empty() => {
+            (2..=4).contains(&first.len())
+                && lower(first)
+                && middle.iter().all(lower)
+                && (1..=2).contains(&last.len())
+                && last.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+/// Checks a region for an AWS connection: any region id, listed or not (a new region works
+/// without a new release of the app).
 pub fn validate_aws_region(code: &str) -> Result<(), CoreError> {
     let code = code.trim();
     if code.is_empty() {
         return Err(CoreError::field("region", "Pick a region."));
     }
-    if find(code).is_none() {
+    if !is_region_id(code) {
         return Err(CoreError::field(
             "region",
             format!(
-                "'{code}' is not an AWS region. Pick one from the list (for example us-east-1)."
+                "'{code}' is not an AWS region id. Region ids look like us-east-1 or eu-central-2: pick one from the list or type it."
             ),
         ));
     }
@@ -220,11 +240,31 @@ mod tests {
     }
 
     #[test]
-    fn aws_region_must_be_known() {
-        assert!(validate_aws_region("eu-central-1").is_ok());
-        let e = validate_aws_region("eu-middle-9").unwrap_err();
-        assert!(e.to_string().contains("not an AWS region"));
-        assert_eq!(e.payload().field.as_deref(), Some("region"));
+    fn any_region_id_is_accepted_listed_or_not() {
+        for ok in [
+            "eu-central-1",
+            "eu-middle-9",
+            "ap-southeast-7",
+            "us-gov-west-1",
+            "cn-northwest-1",
+            "eusc-de-east-1",
+            "us-isob-east-1",
+        ] {
+            assert!(validate_aws_region(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "mars",
+            "us-east",
+            "US-EAST-1",
+            "us-east-1a",
+            "-east-1",
+            "us--1",
+            "us-east-123",
+        ] {
+            let e = validate_aws_region(bad).unwrap_err();
+            assert!(e.to_string().contains("not an AWS region id"), "{bad}: {e}");
+            assert_eq!(e.payload().field.as_deref(), Some("region"));
+        }
         assert!(validate_aws_region(" ").is_err());
     }
 

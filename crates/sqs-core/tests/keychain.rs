@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use sqs_core::config::{AppConfig, ConfigStore};
-use sqs_core::connection::{ConnectionInput, ConnectionType, Secret, SecretChange};
+use sqs_core::connection::{ConnectionInput, ConnectionType, KeyPair, Secret, SecretChange};
 use sqs_core::secrets::{self, KeyringStore, SecretStore};
 
 fn secret_tool_search(service: &str) -> String {
@@ -69,6 +69,7 @@ async fn a_saved_secret_lives_only_in_the_keychain_and_is_removed_with_its_conne
         profile: None,
         access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
         secret_access_key: Some(Secret::new(secret_text.clone())),
+        session_token: None,
     };
     let (conn, change) = input.into_connection(None).unwrap();
     let SecretChange::Set(secret) = change else {
@@ -127,4 +128,57 @@ async fn a_saved_secret_lives_only_in_the_keychain_and_is_removed_with_its_conne
         "entry still in gnome-keyring"
     );
     secrets::delete(store, conn.id.clone()).await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs a private D-Bus session with gnome-keyring: make test runs it"]
+async fn a_session_token_is_kept_with_its_secret_in_one_keychain_entry_and_nowhere_else() {
+    let service = format!("sqs-pilot-test-token-{}", std::process::id());
+    let store: Arc<dyn SecretStore> = Arc::new(KeyringStore::with_service(&service));
+    let secret_text = format!("tEmPsEcReT/{}EXAMPLEKEY", std::process::id());
+    let token_text = format!("IQoJb3JpZ2luX2VjEtoken{}//+=", std::process::id());
+    let input = ConnectionInput {
+        id: None,
+        name: "SSO portal keys".into(),
+        kind: ConnectionType::AccessKeys,
+        region: Some("eu-west-1".into()),
+        endpoint: None,
+        profile: None,
+        access_key_id: Some("ASIAIOSFODNN7EXAMPLE".into()),
+        secret_access_key: Some(Secret::new(secret_text.clone())),
+        session_token: Some(Secret::new(token_text.clone())),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg_store = ConfigStore::new(dir.path());
+    let mut cfg = AppConfig::default();
+    let conn = sqs_core::connection_service::save(&mut cfg, &cfg_store, store.clone(), input)
+        .await
+        .unwrap();
+
+    let entry = secrets::get(store.clone(), conn.secret_account().to_string())
+        .await
+        .unwrap()
+        .expect("stored");
+    let pair = KeyPair::decode(&entry);
+    assert_eq!(pair.secret_access_key.expose(), secret_text);
+    assert_eq!(pair.session_token.unwrap().expose(), token_text);
+    let listed = secret_tool_search(&service);
+    assert!(
+        listed.contains(&token_text) && listed.contains(&secret_text),
+        "gnome-keyring holds the secret and the token: {listed}"
+    );
+    for needle in [&secret_text, &token_text] {
+        assert!(
+            files_containing(dir.path(), needle).is_empty(),
+            "a secret part was written to a file"
+        );
+    }
+
+    sqs_core::connection_service::remove(&mut cfg, &cfg_store, store.clone(), &conn.id)
+        .await
+        .unwrap();
+    assert!(
+        !secret_tool_search(&service).contains(&token_text),
+        "the token stays in gnome-keyring after the connection was removed"
+    );
 }

@@ -97,6 +97,12 @@ pub struct Moto {
 impl Moto {
     /// Starts moto on a free port and waits until it answers. Panics with a hint if moto is missing.
     pub fn start() -> Moto {
+        Moto::start_on("127.0.0.1")
+    }
+
+    /// The same, listening on `host` (`0.0.0.0`: every interface, so it can be reached by an
+    /// address other than the loopback one).
+    pub fn start_on(host: &str) -> Moto {
         let bin = std::env::var_os("SQS_PILOT_MOTO")
             .map(PathBuf::from)
             .unwrap_or_else(|| venv_bin("moto_server"));
@@ -110,7 +116,7 @@ impl Moto {
         for _ in 0..5 {
             let port = free_port();
             let child = Command::new(&bin)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .args(["-H", host, "-p", &port.to_string()])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

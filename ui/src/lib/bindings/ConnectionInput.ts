@@ -5,4 +5,9 @@ import type { Secret } from "./Secret";
 /**
  * What the connection form sends. On edit, an empty key id or secret keeps the stored one.
  */
-export type ConnectionInput = { id?: string, name: string, kind: ConnectionType, region?: string, endpoint?: string, profile?: string, access_key_id?: string, secret_access_key?: Secret, };
+export type ConnectionInput = { id?: string, name: string, kind: ConnectionType, region?: string, endpoint?: string, profile?: string, access_key_id?: string, secret_access_key?: Secret, 
+/**
+ * For temporary keys (`ASIA…`): the session token issued with them. Saved with the secret
+ * in the same keychain entry.
+ */
+session_token?: Secret, };

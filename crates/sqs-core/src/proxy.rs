@@ -1,0 +1,165 @@
+//! How SQS requests reach the network: through the proxy the user set in the app, or else the one
+//! the environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, and their lower-case forms),
+//! using the SDK HTTP client's own proxy support. Requests to this computer (the sandbox,
+//! `localhost`, `127.0.0.1`, `::1`) never go through a proxy.
+
+use std::sync::RwLock;
+
+use aws_sdk_sqs::config::SharedHttpClient;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::{tls, Builder, Connector};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::connection::Secret;
+use crate::CoreError;
+
+/// The proxy the user set in the app (the password lives in the keychain).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProxySettings {
+    /// `http://proxy.example.com:3128`.
+    pub url: String,
+    /// For a proxy that asks for a user name and password.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Hosts that do not go through the proxy, comma separated, as in NO_PROXY
+    /// (`.internal.example.com, 10.0.0.0/8`).
+    #[serde(default)]
+    pub no_proxy: Option<String>,
+}
+
+/// The app's proxy with its password, as requests use it.
+#[derive(Debug, Clone)]
+pub struct AppProxy {
+    pub settings: ProxySettings,
+    pub password: Option<Secret>,
+}
+
+/// The proxy every new client uses; `None`: the environment's.
+static APP_PROXY: RwLock<Option<AppProxy>> = RwLock::new(None);
+
+/// Sets (or with `None` clears) the app's proxy for clients made from now on.
+pub fn set_app_proxy(proxy: Option<AppProxy>) {
+    *APP_PROXY.write().unwrap_or_else(|e| e.into_inner()) = proxy;
+}
+
+/// Checks a proxy URL: http(s), a host, a port; credentials go in their own fields.
+pub fn validate_proxy_url(url: &str) -> Result<String, CoreError> {
+    let bad = |m: &str| CoreError::field("proxy_url", m.to_string());
+    let parsed = url::Url::parse(url.trim())
+        .map_err(|_| bad("Enter the proxy's address, like http://proxy.example.com:3128."))?;
+    if parsed.scheme() != "http" && parsed.scheme() != "https" {
+        return Err(bad("A proxy address starts with http:// or https://."));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad("The proxy address needs a host name."));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad(
+            "Put the user name and password in their own fields, not in the address.",
+        ));
+    }
+    ProxyConfig::all(parsed.as_str())
+        .map_err(|e| bad(&format!("The proxy address is not usable: {e}.")))?;
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+/// Whether an endpoint URL is on this computer.
+pub fn is_local(endpoint: &str) -> bool {
+    url::Url::parse(endpoint)
+        .ok()
+        .and_then(|u| {
+            u.host().map(|h| match h {
+                url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+                url::Host::Ipv4(ip) => ip.is_loopback(),
+                url::Host::Ipv6(ip) => ip.is_loopback(),
+            })
+        })
+        .unwrap_or(false)
+}
+
+/// The proxy rule for requests to `endpoint` (None: AWS's own endpoints).
+fn proxy_for(endpoint: Option<&str>) -> ProxyConfig {
+    if endpoint.is_some_and(is_local) {
+        return ProxyConfig::disabled();
+    }
+    let app = APP_PROXY.read().unwrap_or_else(|e| e.into_inner()).clone();
+    match app {
+        None => ProxyConfig::from_env(),
+        Some(p) => match ProxyConfig::all(&p.settings.url) {
+            Ok(mut c) => {
+                if let Some(user) = p.settings.username.as_deref().filter(|u| !u.is_empty()) {
+                    let password = p.password.as_ref().map(Secret::expose).unwrap_or("");
+                    c = c.with_basic_auth(user, password);
+                }
+                if let Some(rules) = p
+                    .settings
+                    .no_proxy
+                    .as_deref()
+                    .filter(|r| !r.trim().is_empty())
+                {
+                    c = c.no_proxy(rules);
+                }
+                c
+            }
+            // Checked when saved; a bad stored value falls back to the environment.
+            Err(_) => ProxyConfig::from_env(),
+        },
+    }
+}
+
+/// The SDK's HTTPS client (rustls, as the SDK's default) with the proxy rule for `endpoint`.
+pub fn http_client(endpoint: Option<&str>) -> SharedHttpClient {
+    let proxy = proxy_for(endpoint);
+    Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut b = Connector::builder()
+            .proxy_config(proxy.clone())
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::AwsLc,
+            ));
+        b.set_connector_settings(settings.cloned());
+        if let Some(c) = components {
+            b.set_sleep_impl(c.sleep_impl());
+        }
+        b.build()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_endpoints_are_told_apart() {
+        for local in [
+            "http://127.0.0.1:9324",
+            "http://localhost:4566",
+            "http://LOCALHOST",
+            "http://[::1]:9324/",
+            "http://127.8.0.1",
+        ] {
+            assert!(is_local(local), "{local}");
+        }
+        for remote in [
+            "https://sqs.eu-west-1.amazonaws.com",
+            "http://10.0.0.5:4566",
+            "http://localstack.internal:4566",
+            "not a url",
+        ] {
+            assert!(!is_local(remote), "{remote}");
+        }
+    }
+
+    #[test]
+    fn proxy_urls_are_checked() {
+        assert_eq!(
+            validate_proxy_url(" http://proxy.example.com:3128/ ").unwrap(),
+            "http://proxy.example.com:3128"
+        );
+        for bad in ["proxy:3128", "ftp://p:21", "http://user:pw@p:3128", ""] {
+            let e = validate_proxy_url(bad).unwrap_err();
+            assert_eq!(e.payload().field.as_deref(), Some("proxy_url"), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Through a real proxy (tinyproxy, with a user name and password): requests to an SQS server on
+//! another address and to AWS go through it, from the app's proxy setting and from HTTP_PROXY;
+//! requests to the sandbox on this computer never do; a wrong password is an error that says so.
+//! One test: the proxy setting and the environment are the process's.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sqs_core::client;
+use sqs_core::connection::{Connection, ConnectionSettings, KeyPair, Secret};
+use sqs_core::proxy::{self, AppProxy, ProxySettings};
+use sqs_core::queues;
+use test_support::{free_port, wait_for_port, Moto};
+
+struct Tinyproxy {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Tinyproxy {
+    fn start(user: &str, password: &str) -> Tinyproxy {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let log = dir.path().join("tinyproxy.log");
+        let conf = dir.path().join("tinyproxy.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "Port {port}\nListen 127.0.0.1\nTimeout 20\nLogFile \"{}\"\nLogLevel Info\nMaxClients 20\nAllow 127.0.0.1\nBasicAuth {user} {password}\nConnectPort 443\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("tinyproxy")
+            .args(["-d", "-c"])
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tinyproxy (apt package tinyproxy) must be installed: scripts/setup.sh test");
+        wait_for_port(port, Duration::from_secs(10), "tinyproxy");
+        Tinyproxy {
+            child,
+            port,
+            log,
+            _dir: dir,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the proxy's log mentions `needle` (it writes after answering).
+    fn wait_for_log(&self, needle: &str) {
+        let start = Instant::now();
+        while !self.log().contains(needle) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the proxy's log never mentions {needle}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// This machine's address on its network (not the loopback one), so a server here can be reached
+/// the way a remote one is.
+fn own_address() -> String {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    s.connect("192.0.2.254:9")
+        .expect("a network interface besides the loopback");
+    let ip = s.local_addr().unwrap().ip();
+    assert!(!ip.is_loopback(), "no address besides the loopback one");
+    ip.to_string()
+}
+
+fn endpoint(url: &str) -> Connection {
+    Connection {
+        id: "remote".into(),
+        name: "Remote".into(),
+        settings: ConnectionSettings::Endpoint {
+            url: url.into(),
+            region: "us-east-1".into(),
+            access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
+        },
+        secret_account: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_go_through_the_proxy_except_to_this_computer() {
+    let proxy = Tinyproxy::start("alice", "s3cret-pass");
+    let moto = Moto::start_on("0.0.0.0");
+    test_support::create_queue(&moto.sdk(), "through-the-proxy").await;
+    let remote = format!("http://{}:{}", own_address(), moto.port);
+    let sandbox = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .unwrap();
+    let secret = KeyPair {
+        secret_access_key: Secret::new("secret"),
+        session_token: None,
+    }
+    .encode();
+
+    // The app's proxy setting, with its credentials.
+    proxy::set_app_proxy(Some(AppProxy {
+        settings: ProxySettings {
+            url: proxy.url(),
+            username: Some("alice".into()),
+            no_proxy: None,
+        },
+        password: Some(Secret::new("s3cret-pass")),
+    }));
+    let c = client::connect(&endpoint(&remote), Some(&secret))
+        .await
+        .unwrap();
+    let listed = queues::list_queues(&c, None).await.unwrap();
+    assert_eq!(listed.len(), 1, "moto answered through the proxy");
+    proxy.wait_for_log(&remote);
+
+    let local = client::connect_local(&sandbox.url).await.unwrap();
+    queues::list_queues(&local, None).await.unwrap();
+    let aws = Connection {
+        id: "aws".into(),
+        name: "AWS".into(),
+        settings: ConnectionSettings::AccessKeys {
+            region: "eu-west-1".into(),
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+        },
+        secret_account: None,
+    };
+    let c = client::connect(&aws, Some(&secret)).await.unwrap();
+    let _offline = queues::list_queues(&c, None).await; // no internet here: only the path counts
+    proxy.wait_for_log("sqs.eu-west-1.amazonaws.com");
+    let sandbox_port = sandbox.addr.port().to_string();
+    assert!(
+        !proxy.log().contains(&format!(":{sandbox_port}")),
+        "a request to the sandbox went through the proxy:\n{}",
+        proxy.log()
+    );
+
+    // A wrong password: the proxy refuses, and the error is not a success.
+    proxy::set_app_proxy(Some(AppProxy {
+        settings: ProxySettings {
+            url: proxy.url(),
+            username: Some("alice".into()),
+            no_proxy: None,
+        },
+        password: Some(Secret::new("wrong")),
+    }));
+    let c = client::connect(&endpoint(&remote), Some(&secret))
+        .await
+        .unwrap();
+    let refused = queues::list_queues(&c, None).await;
+    assert!(refused.is_err(), "a refused proxy login listed queues");
+
+    // No app setting: the environment's proxy (as the AWS CLI and SDKs read it), NO_PROXY honoured.
+    proxy::set_app_proxy(None);
+    let before = proxy.log().matches(&remote).count();
+    std::env::set_var(
+        "HTTP_PROXY",
+        format!("http://alice:s3cret-pass@127.0.0.1:{}", proxy.port),
+    );
+    let c = client::connect(&endpoint(&remote), Some(&secret))
+        .await
+        .unwrap();
+    assert_eq!(queues::list_queues(&c, None).await.unwrap().len(), 1);
+    let start = Instant::now();
+    while proxy.log().matches(&remote).count() == before {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "HTTP_PROXY was not used"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::env::set_var("NO_PROXY", own_address());
+    let after = proxy.log().matches(&remote).count();
+    let c = client::connect(&endpoint(&remote), Some(&secret))
+        .await
+        .unwrap();
+    assert_eq!(queues::list_queues(&c, None).await.unwrap().len(), 1);
+    assert_eq!(
+        proxy.log().matches(&remote).count(),
+        after,
+        "a NO_PROXY host went through the proxy"
+    );
+    let local = client::connect_local(&sandbox.url).await.unwrap();
+    queues::list_queues(&local, None).await.unwrap();
+    assert!(!proxy.log().contains(&format!(":{sandbox_port}")));
+    std::env::remove_var("HTTP_PROXY");
+    std::env::remove_var("NO_PROXY");
+    sandbox.stop().await;
+}

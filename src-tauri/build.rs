@@ -13,6 +13,8 @@ const COMMANDS: &[&str] = &[
     "remove_connection",
     "select_connection",
     "test_connection",
+    "proxy_settings",
+    "save_proxy",
     "sandbox_status",
     "configure_sandbox",
     "reset_sandbox",

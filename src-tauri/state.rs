@@ -24,6 +24,9 @@ pub struct AppState {
     /// Held for a whole restart, so two (a settings save and a reset) cannot interleave: the
     /// second waits, then stops what the first started.
     restarting: Mutex<()>,
+    /// Set once the app's proxy (and its password, from the keychain) is in use: read on the
+    /// first client, not at start-up, so a start never waits for the keychain.
+    proxy_ready: tokio::sync::OnceCell<()>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             notice: std::sync::Mutex::new(loaded.notice),
             sandbox: std::sync::Mutex::new(Err("The local sandbox has not started yet.".into())),
             restarting: Mutex::new(()),
+            proxy_ready: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -122,11 +126,32 @@ impl AppState {
         secrets::get(self.secrets.clone(), conn.secret_account().to_string()).await
     }
 
+    /// Puts the app's proxy setting in use, once, before the first client is made.
+    pub async fn ensure_proxy(&self) {
+        self.proxy_ready
+            .get_or_init(|| async {
+                let config = self.config.lock().await.clone();
+                if let Err(e) = sqs_core::proxy::load(&config, self.secrets.clone()).await {
+                    tracing::warn!("the proxy's password could not be read: {e}");
+                    self.add_notice(format!(
+                        "The proxy's password could not be read from the keychain ({e}); requests go through the proxy without it."
+                    ));
+                }
+            })
+            .await;
+    }
+
+    /// Forgets every cached client (the proxy changed).
+    pub async fn forget_all_clients(&self) {
+        self.clients.lock().await.clear();
+    }
+
     /// The (cached) client of a stored connection.
     pub async fn client(&self, id: &str) -> Result<SqsClient, CoreError> {
         if let Some(c) = self.clients.lock().await.get(id) {
             return Ok(c.clone());
         }
+        self.ensure_proxy().await;
         let conn = self.connection(id).await?;
         let secret = self.secret_of(&conn).await?;
         let c = client::connect(&conn, secret.as_ref()).await?;

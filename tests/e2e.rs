@@ -10,7 +10,7 @@ use std::process::Command;
 use anyhow::Result;
 use common::*;
 use fantoccini::Client;
-use test_support::{free_port, Moto};
+use test_support::{free_port, own_address, Moto, Tinyproxy};
 
 const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 
@@ -904,4 +904,79 @@ async fn sandbox_first_then_a_moto_connection_its_queues_and_a_dead_endpoint() {
     let app = App::open().await;
     let result = scenario(&app.client, &moto, app.config_dir.path()).await;
     app.finish("connections", result).await;
+}
+
+/// The proxy set in the Network dialog carries a remote server's requests (its log shows them);
+/// the sandbox is still reached directly; the proxy's password is in the keychain, no file.
+async fn proxy_scenario(c: &Client, config_dir: &Path) -> Result<()> {
+    let password = format!("proxy-pass-{}", std::process::id());
+    let proxy = Tinyproxy::start("alice", &password);
+    let moto = Moto::start_on("0.0.0.0");
+    test_support::create_queue(&moto.sdk(), "e2e-behind-proxy").await;
+    let remote = format!("http://{}:{}", own_address(), moto.port);
+    css(c, r#".layout[data-started="true"]"#).await?;
+    let sandbox_url = text_of(c, ".queues .target").await?.unwrap_or_default();
+
+    click(c, "#network").await?;
+    text_contains(c, "dialog[open] #proxy-env-value", "HTTPS_PROXY").await?;
+    click(c, "#proxy-own").await?;
+    type_into(c, "#proxy-url", "proxy.example.com:3128").await?;
+    click(c, "#proxy-save").await?;
+    text_contains(c, "dialog[open] .err", "http://").await?;
+    retype(c, "#proxy-url", &proxy.url()).await?;
+    type_into(c, "#proxy-username", "alice").await?;
+    type_into(c, "#proxy-password", &password).await?;
+    axe(c, "the network dialog").await?;
+    click(c, "#proxy-save").await?;
+    gone(c, "dialog[open]").await?;
+
+    add_endpoint_connection(
+        c,
+        "behind the proxy",
+        &remote,
+        Some((KEY_ID, "remote-secret")),
+    )
+    .await?;
+    click(c, r#"dialog button[type="submit"]"#).await?;
+    gone(c, "dialog[open]").await?;
+    css(c, r#"[data-queue-name="e2e-behind-proxy"]"#).await?;
+    proxy.wait_for_log(&remote);
+
+    // The sandbox: listed again, directly.
+    click(c, "nav li:nth-child(1) .item").await?;
+    click(c, "#refresh-queues").await?;
+    text_contains(c, "main h1", "Local sandbox").await?;
+    let port = sandbox_url.rsplit(':').next().unwrap_or_default();
+    assert!(!port.is_empty(), "the sandbox's address: {sandbox_url:?}");
+    assert!(
+        !proxy.log().contains(&format!("127.0.0.1:{port}")),
+        "the sandbox was reached through the proxy"
+    );
+
+    assert!(
+        keychain_dump().contains(&password),
+        "proxy password not in gnome-keyring"
+    );
+    for entry in std::fs::read_dir(config_dir)?.flatten() {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path())?).to_string();
+        assert!(
+            !text.contains(&password),
+            "proxy password written to {}",
+            entry.path().display()
+        );
+    }
+    let page = js(c, "return document.documentElement.outerHTML;").await?;
+    assert!(
+        !page.to_string().contains(&password),
+        "the proxy password reached the webview"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn a_proxy_set_in_the_app_carries_remote_requests_and_not_the_sandboxs() {
+    let app = App::open().await;
+    let result = proxy_scenario(&app.client, app.config_dir.path()).await;
+    app.finish("proxy", result).await;
 }

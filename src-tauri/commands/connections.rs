@@ -133,6 +133,7 @@ pub async fn test_connection(
         None => None,
     };
     let (conn, change) = input.into_connection(existing.as_ref())?;
+    state.ensure_proxy().await;
     let secret = match change {
         SecretChange::Set(s) => Some(s),
         SecretChange::Remove => None,

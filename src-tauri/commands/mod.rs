@@ -5,6 +5,7 @@ pub mod connections;
 pub mod import;
 pub mod jobs;
 pub mod messages;
+pub mod network;
 pub mod queues;
 pub mod recent;
 pub mod redrive;

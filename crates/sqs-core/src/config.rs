@@ -30,6 +30,9 @@ pub struct AppConfig {
     /// stay out of the app's files unless the user asks).
     #[serde(default)]
     pub keep_recent_for_aws: bool,
+    /// The proxy set in the app (its password is in the keychain); none: the environment's.
+    #[serde(default)]
+    pub proxy: Option<crate::proxy::ProxySettings>,
 }
 
 /// How far the first-launch tour got. A step is done once the user did it by any path (the
@@ -261,6 +264,11 @@ mod tests {
                 ..TourProgress::default()
             },
             keep_recent_for_aws: true,
+            proxy: Some(crate::proxy::ProxySettings {
+                url: "http://proxy.example.com:3128".into(),
+                username: Some("alice".into()),
+                no_proxy: None,
+            }),
         }
     }
 

@@ -3,7 +3,7 @@
 //! using the SDK HTTP client's own proxy support. Requests to this computer (the sandbox,
 //! `localhost`, `127.0.0.1`, `::1`) never go through a proxy.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use aws_sdk_sqs::config::SharedHttpClient;
 use aws_smithy_http_client::proxy::ProxyConfig;
@@ -11,8 +11,14 @@ use aws_smithy_http_client::{tls, Builder, Connector};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::config::AppConfig;
 use crate::connection::Secret;
+use crate::connection_service::SettingsFile;
+use crate::secrets::{self, SecretStore};
 use crate::CoreError;
+
+/// The keychain account of the proxy's password.
+pub const PASSWORD_ACCOUNT: &str = "proxy";
 
 /// The proxy the user set in the app (the password lives in the keychain).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -42,6 +48,130 @@ static APP_PROXY: RwLock<Option<AppProxy>> = RwLock::new(None);
 /// Sets (or with `None` clears) the app's proxy for clients made from now on.
 pub fn set_app_proxy(proxy: Option<AppProxy>) {
     *APP_PROXY.write().unwrap_or_else(|e| e.into_inner()) = proxy;
+}
+
+/// What the proxy form sends. An empty URL means "use the environment's proxy".
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct ProxyInput {
+    pub url: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub username: Option<String>,
+    /// A new password; none keeps the stored one (while there is a user name).
+    #[serde(default)]
+    #[ts(optional)]
+    pub password: Option<Secret>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub no_proxy: Option<String>,
+}
+
+/// What the proxy form shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ProxyView {
+    /// The app's own proxy, if set.
+    pub settings: Option<ProxySettings>,
+    pub has_password: bool,
+    /// The environment's proxy for HTTPS (what is used when the app has none), without any
+    /// credentials in it.
+    pub environment: Option<String>,
+    pub environment_no_proxy: Option<String>,
+}
+
+fn env_var(names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| std::env::var(n).ok())
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// A proxy URL with any user name and password taken out (for showing it).
+fn without_credentials(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.as_str().trim_end_matches('/').to_string()
+        }
+        Err(_) => "(not a URL)".to_string(),
+    }
+}
+
+/// The form's view of the app's proxy and the environment's.
+pub fn view(config: &AppConfig, has_password: bool) -> ProxyView {
+    ProxyView {
+        settings: config.proxy.clone(),
+        has_password,
+        environment: env_var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])
+            .map(|u| without_credentials(&u)),
+        environment_no_proxy: env_var(&["NO_PROXY", "no_proxy"]),
+    }
+}
+
+/// Saves the proxy form: the password to the keychain first, then the settings file, then the
+/// proxy is used by clients made from now on. Returns what requests will use.
+pub async fn save(
+    config: &mut AppConfig,
+    file: &dyn SettingsFile,
+    store: Arc<dyn SecretStore>,
+    input: ProxyInput,
+) -> Result<Option<AppProxy>, CoreError> {
+    let url = input.url.trim();
+    let mut next = config.clone();
+    if url.is_empty() {
+        next.proxy = None;
+        file.save(&next)?;
+        *config = next;
+        let _ = secrets::delete(store, PASSWORD_ACCOUNT.to_string()).await;
+        set_app_proxy(None);
+        return Ok(None);
+    }
+    let settings = ProxySettings {
+        url: validate_proxy_url(url)?,
+        username: input
+            .username
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty()),
+        no_proxy: input
+            .no_proxy
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty()),
+    };
+    let new_password = input.password.filter(|p| !p.expose().is_empty());
+    let password = match (&settings.username, new_password) {
+        (None, _) => {
+            let _ = secrets::delete(store.clone(), PASSWORD_ACCOUNT.to_string()).await;
+            None
+        }
+        (Some(_), Some(p)) => {
+            secrets::set(store.clone(), PASSWORD_ACCOUNT.to_string(), p.clone()).await?;
+            Some(p)
+        }
+        (Some(_), None) => secrets::get(store.clone(), PASSWORD_ACCOUNT.to_string()).await?,
+    };
+    next.proxy = Some(settings.clone());
+    file.save(&next)?;
+    *config = next;
+    let proxy = AppProxy { settings, password };
+    set_app_proxy(Some(proxy.clone()));
+    Ok(Some(proxy))
+}
+
+/// Reads the app's proxy (and its password) at start-up and uses it.
+pub async fn load(config: &AppConfig, store: Arc<dyn SecretStore>) -> Result<(), CoreError> {
+    let Some(settings) = config.proxy.clone() else {
+        set_app_proxy(None);
+        return Ok(());
+    };
+    let password = if settings.username.is_some() {
+        secrets::get(store, PASSWORD_ACCOUNT.to_string()).await?
+    } else {
+        None
+    };
+    set_app_proxy(Some(AppProxy { settings, password }));
+    Ok(())
 }
 
 /// Checks a proxy URL: http(s), a host, a port; credentials go in their own fields.

@@ -3,92 +3,13 @@
 //! requests to the sandbox on this computer never do; a wrong password is an error that says so.
 //! One test: the proxy setting and the environment are the process's.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sqs_core::client;
 use sqs_core::connection::{Connection, ConnectionSettings, KeyPair, Secret};
 use sqs_core::proxy::{self, AppProxy, ProxySettings};
 use sqs_core::queues;
-use test_support::{free_port, wait_for_port, Moto};
-
-struct Tinyproxy {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Tinyproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Tinyproxy {
-    fn start(user: &str, password: &str) -> Tinyproxy {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let log = dir.path().join("tinyproxy.log");
-        let conf = dir.path().join("tinyproxy.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "Port {port}\nListen 127.0.0.1\nTimeout 20\nLogFile \"{}\"\nLogLevel Info\nMaxClients 20\nAllow 127.0.0.1\nBasicAuth {user} {password}\nConnectPort 443\n",
-                log.display()
-            ),
-        )
-        .unwrap();
-        let child = Command::new("tinyproxy")
-            .args(["-d", "-c"])
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tinyproxy (apt package tinyproxy) must be installed: scripts/setup.sh test");
-        wait_for_port(port, Duration::from_secs(10), "tinyproxy");
-        Tinyproxy {
-            child,
-            port,
-            log,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Waits until the proxy's log mentions `needle` (it writes after answering).
-    fn wait_for_log(&self, needle: &str) {
-        let start = Instant::now();
-        while !self.log().contains(needle) {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "the proxy's log never mentions {needle}:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-/// This machine's address on its network (not the loopback one), so a server here can be reached
-/// the way a remote one is.
-fn own_address() -> String {
-    let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
-    s.connect("192.0.2.254:9")
-        .expect("a network interface besides the loopback");
-    let ip = s.local_addr().unwrap().ip();
-    assert!(!ip.is_loopback(), "no address besides the loopback one");
-    ip.to_string()
-}
+use test_support::{own_address, Moto, Tinyproxy};
 
 fn endpoint(url: &str) -> Connection {
     Connection {

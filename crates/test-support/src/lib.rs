@@ -1,5 +1,6 @@
 //! Helpers shared by the integration and end-to-end tests: a moto server on a free port (the
-//! independent SQS referee), free ports, and waiting for a port to accept connections.
+//! independent SQS referee), a real proxy (tinyproxy), free ports, and waiting for a port to
+//! accept connections.
 
 mod tiny_disk;
 pub use tiny_disk::TinyDisk;
@@ -248,4 +249,83 @@ pub fn sdk_client(endpoint: &str) -> aws_sdk_sqs::Client {
         .endpoint_url(endpoint)
         .build();
     aws_sdk_sqs::Client::from_conf(conf)
+}
+
+/// A real HTTP proxy (tinyproxy) on a free port, asking for a user name and password, writing
+/// every request it carries to its log.
+pub struct Tinyproxy {
+    child: Child,
+    pub port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Tinyproxy {
+    pub fn start(user: &str, password: &str) -> Tinyproxy {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let log = dir.path().join("tinyproxy.log");
+        let conf = dir.path().join("tinyproxy.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "Port {port}\nListen 127.0.0.1\nTimeout 20\nLogFile \"{}\"\nLogLevel Info\nMaxClients 20\nAllow 127.0.0.1\nBasicAuth {user} {password}\nConnectPort 443\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("tinyproxy")
+            .args(["-d", "-c"])
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tinyproxy (apt package tinyproxy) must be installed: scripts/setup.sh test");
+        wait_for_port(port, Duration::from_secs(10), "tinyproxy");
+        Tinyproxy {
+            child,
+            port,
+            log,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the proxy's log mentions `needle` (it writes after answering).
+    pub fn wait_for_log(&self, needle: &str) {
+        let start = Instant::now();
+        while !self.log().contains(needle) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the proxy's log never mentions {needle}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// This machine's address on its network (not the loopback one), so a server here can be reached
+/// the way a remote one is.
+pub fn own_address() -> String {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    s.connect("192.0.2.254:9")
+        .expect("a network interface besides the loopback");
+    let ip = s.local_addr().unwrap().ip();
+    assert!(!ip.is_loopback(), "no address besides the loopback one");
+    ip.to_string()
 }

@@ -17,6 +17,8 @@ import type { CreatedQueue } from './bindings/CreatedQueue';
 import type { QueueDetails } from './bindings/QueueDetails';
 import type { QueueSpec } from './bindings/QueueSpec';
 import type { QueueSpecCheck } from './bindings/QueueSpecCheck';
+import type { ProxyInput } from './bindings/ProxyInput';
+import type { ProxyView } from './bindings/ProxyView';
 import type { EntryOutcome } from './bindings/EntryOutcome';
 import type { MessageHandle } from './bindings/MessageHandle';
 import type { OutgoingMessage } from './bindings/OutgoingMessage';
@@ -56,6 +58,8 @@ export type {
   QueueDetails,
   QueueSpec,
   QueueSpecCheck,
+  ProxyInput,
+  ProxyView,
   EntryOutcome,
   MessageHandle,
   OutgoingMessage,
@@ -140,6 +144,8 @@ export const api = {
   removeConnection: (id: string) => call<null>('remove_connection', { id }),
   selectConnection: (id: string) => call<null>('select_connection', { id }),
   testConnection: (input: ConnectionInput) => call<ConnectionTest>('test_connection', { input }),
+  proxySettings: () => call<ProxyView>('proxy_settings'),
+  saveProxy: (input: ProxyInput) => call<ProxyView>('save_proxy', { input }),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),
   configureSandbox: (settings: SandboxSettings) => call<SandboxStatus>('configure_sandbox', { settings }),
   resetSandbox: () => call<SandboxStatus>('reset_sandbox'),

@@ -1,0 +1,36 @@
+//! Commands for the network: the app's proxy setting (its password in the keychain) and the
+//! environment's proxy it replaces.
+
+use sqs_core::proxy::{self, ProxyInput, ProxyView};
+use sqs_core::secrets;
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// The app's proxy and the environment's, for the proxy form.
+#[tauri::command]
+pub async fn proxy_settings(state: State<'_, AppState>) -> CommandResult<ProxyView> {
+    let cfg = state.config.lock().await.clone();
+    let has_password = match &cfg.proxy {
+        Some(p) if p.username.is_some() => {
+            secrets::get(state.secrets.clone(), proxy::PASSWORD_ACCOUNT.to_string())
+                .await?
+                .is_some()
+        }
+        _ => false,
+    };
+    Ok(proxy::view(&cfg, has_password))
+}
+
+/// Saves the proxy form; every connection reconnects through the new setting.
+#[tauri::command]
+pub async fn save_proxy(state: State<'_, AppState>, input: ProxyInput) -> CommandResult<ProxyView> {
+    state.ensure_proxy().await;
+    let mut cfg = state.config.lock().await;
+    let used = proxy::save(&mut cfg, &state.store, state.secrets.clone(), input).await?;
+    let view = proxy::view(&cfg, used.is_some_and(|p| p.password.is_some()));
+    drop(cfg);
+    state.forget_all_clients().await;
+    Ok(view)
+}

@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "remove_connection",
     "select_connection",
     "test_connection",
+    "connection_identity",
     "proxy_settings",
     "save_proxy",
     "sandbox_status",

@@ -60,6 +60,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::connections::remove_connection,
             commands::connections::select_connection,
             commands::connections::test_connection,
+            commands::connections::connection_identity,
             commands::network::proxy_settings,
             commands::network::save_proxy,
             commands::sandbox::sandbox_status,

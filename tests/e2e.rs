@@ -907,7 +907,8 @@ async fn sandbox_first_then_a_moto_connection_its_queues_and_a_dead_endpoint() {
 }
 
 /// The proxy set in the Network dialog carries a remote server's requests (its log shows them);
-/// the sandbox is still reached directly; the proxy's password is in the keychain, no file.
+/// the sandbox is still reached directly; temporary keys need their session token; "Who am I?"
+/// answers; the proxy's password and the token are in the keychain, in no file, not in the page.
 async fn proxy_scenario(c: &Client, config_dir: &Path) -> Result<()> {
     let password = format!("proxy-pass-{}", std::process::id());
     let proxy = Tinyproxy::start("alice", &password);
@@ -930,17 +931,30 @@ async fn proxy_scenario(c: &Client, config_dir: &Path) -> Result<()> {
     click(c, "#proxy-save").await?;
     gone(c, "dialog[open]").await?;
 
+    // Temporary keys: an ASIA key asks for its session token, which then goes to the keychain.
+    let token = format!("IQoJb3JpZ2luX2Vj-e2e-token-{}", std::process::id());
     add_endpoint_connection(
         c,
         "behind the proxy",
         &remote,
-        Some((KEY_ID, "remote-secret")),
+        Some(("ASIAIOSFODNN7EXAMPLE", "remote-secret")),
     )
     .await?;
+    click(c, r#"dialog button[type="submit"]"#).await?;
+    text_contains(c, "dialog[open] .err", "session token").await?;
+    type_into(c, "#conn-session-token", &token).await?;
     click(c, r#"dialog button[type="submit"]"#).await?;
     gone(c, "dialog[open]").await?;
     css(c, r#"[data-queue-name="e2e-behind-proxy"]"#).await?;
     proxy.wait_for_log(&remote);
+    assert!(
+        keychain_dump().contains(&token),
+        "session token not in gnome-keyring"
+    );
+
+    // Who am I: STS with the connection's keys (moto answers as its user).
+    click(c, "#whoami").await?;
+    text_contains(c, "#identity", "Account 123456789012").await?;
 
     // The sandbox: listed again, directly.
     click(c, "nav li:nth-child(1) .item").await?;
@@ -959,23 +973,31 @@ async fn proxy_scenario(c: &Client, config_dir: &Path) -> Result<()> {
     );
     for entry in std::fs::read_dir(config_dir)?.flatten() {
         let text = String::from_utf8_lossy(&std::fs::read(entry.path())?).to_string();
-        assert!(
-            !text.contains(&password),
-            "proxy password written to {}",
-            entry.path().display()
-        );
+        for secret in [&password, &token] {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret was written to {}",
+                entry.path().display()
+            );
+        }
     }
-    let page = js(c, "return document.documentElement.outerHTML;").await?;
+    let page = js(c, "return document.documentElement.outerHTML;")
+        .await?
+        .to_string();
     assert!(
-        !page.to_string().contains(&password),
+        !page.contains(&password),
         "the proxy password reached the webview"
+    );
+    assert!(
+        !page.contains(&token),
+        "the session token reached the webview"
     );
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
-async fn a_proxy_set_in_the_app_carries_remote_requests_and_not_the_sandboxs() {
+async fn a_proxy_and_temporary_keys_set_in_the_app_work_and_stay_in_the_keychain() {
     let app = App::open().await;
     let result = proxy_scenario(&app.client, app.config_dir.path()).await;
     app.finish("proxy", result).await;

@@ -77,10 +77,8 @@ pub fn list_regions() -> Vec<Region> {
 }
 
 #[tauri::command]
-pub async fn list_profiles() -> CommandResult<Vec<AwsProfile>> {
-    tokio::task::spawn_blocking(profiles::list_profiles)
-        .await
-        .map_err(|e| CoreError::Internal(format!("reading AWS profiles failed: {e}")).into())
+pub async fn list_profiles() -> Vec<AwsProfile> {
+    profiles::list_profiles().await
 }
 
 /// Saves a new or edited connection; the core keeps the keychain and the settings file in step.
@@ -148,4 +146,14 @@ pub async fn test_connection(
         target: c.target,
         has_queues,
     })
+}
+
+/// Who the connection signs in as (STS GetCallerIdentity with its credentials), on demand.
+#[tauri::command]
+pub async fn connection_identity(
+    state: State<'_, AppState>,
+    connection_id: String,
+) -> CommandResult<sqs_core::identity::Identity> {
+    let client = state.client(&connection_id).await?;
+    Ok(sqs_core::identity::identity(&client).await?)
 }

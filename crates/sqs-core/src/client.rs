@@ -26,6 +26,8 @@ pub struct SqsClient {
     pub usage: Arc<Usage>,
     /// FIFO message ids sent recently, to tell a send SQS dropped as a duplicate.
     pub sent: Arc<SentIds>,
+    /// STS with the same credentials, region and endpoint: who the connection signs in as.
+    pub sts: Option<aws_sdk_sts::Client>,
 }
 
 impl SqsClient {
@@ -36,6 +38,7 @@ impl SqsClient {
             target: target.into(),
             usage: Arc::default(),
             sent: Arc::default(),
+            sts: None,
         }
     }
 }
@@ -61,28 +64,39 @@ fn static_client(
     target: String,
 ) -> SqsClient {
     let usage = Arc::new(Usage::default());
+    let credentials = Credentials::new(
+        key_id,
+        secret,
+        session_token.map(str::to_string),
+        None,
+        "sqs-pilot",
+    );
+    let http = crate::proxy::http_client(endpoint);
     let mut b = aws_sdk_sqs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new(
-            key_id,
-            secret,
-            session_token.map(str::to_string),
-            None,
-            "sqs-pilot",
-        ))
+        .credentials_provider(credentials.clone())
         .timeout_config(timeouts())
         .retry_config(retries())
-        .http_client(crate::proxy::http_client(endpoint))
+        .http_client(http.clone())
         .interceptor(RequestCounter(usage.clone()));
+    let mut sts = aws_sdk_sts::Config::builder()
+        .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+        .region(aws_sdk_sts::config::Region::new(region.to_string()))
+        .credentials_provider(credentials)
+        .timeout_config(timeouts())
+        .retry_config(retries())
+        .http_client(http);
     if let Some(url) = endpoint {
         b = b.endpoint_url(url);
+        sts = sts.endpoint_url(url);
     }
     SqsClient {
         sdk: aws_sdk_sqs::Client::from_conf(b.build()),
         target,
         usage,
         sent: Arc::default(),
+        sts: Some(aws_sdk_sts::Client::from_conf(sts.build())),
     }
 }
 
@@ -139,7 +153,7 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
             ))
         }
         ConnectionSettings::Profile { profile, region } => {
-            if !profiles::list_profiles().iter().any(|p| &p.name == profile) {
+            if profiles::find(profile).await.is_none() {
                 return Err(CoreError::Credentials(format!(
                     "The AWS profile '{profile}' is not in ~/.aws/config or ~/.aws/credentials any more. Add it back, or edit this connection."
                 )));
@@ -168,6 +182,7 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                 target: format!("SQS in {region}"),
                 usage,
                 sent: Arc::default(),
+                sts: Some(aws_sdk_sts::Client::new(&cfg)),
             })
         }
     }

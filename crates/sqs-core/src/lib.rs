@@ -9,6 +9,7 @@ pub mod connection;
 pub mod connection_input;
 pub mod connection_service;
 pub mod error;
+pub mod identity;
 pub mod import_journal;
 pub mod import_stream;
 pub mod mask;

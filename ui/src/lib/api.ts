@@ -18,6 +18,7 @@ import type { QueueDetails } from './bindings/QueueDetails';
 import type { QueueSpec } from './bindings/QueueSpec';
 import type { QueueSpecCheck } from './bindings/QueueSpecCheck';
 import type { ProxyInput } from './bindings/ProxyInput';
+import type { Identity } from './bindings/Identity';
 import type { ProxyView } from './bindings/ProxyView';
 import type { EntryOutcome } from './bindings/EntryOutcome';
 import type { MessageHandle } from './bindings/MessageHandle';
@@ -59,6 +60,7 @@ export type {
   QueueSpec,
   QueueSpecCheck,
   ProxyInput,
+  Identity,
   ProxyView,
   EntryOutcome,
   MessageHandle,
@@ -144,6 +146,8 @@ export const api = {
   removeConnection: (id: string) => call<null>('remove_connection', { id }),
   selectConnection: (id: string) => call<null>('select_connection', { id }),
   testConnection: (input: ConnectionInput) => call<ConnectionTest>('test_connection', { input }),
+  /** Who the connection signs in as (STS GetCallerIdentity). */
+  connectionIdentity: (connectionId: string) => call<Identity>('connection_identity', { connectionId }),
   proxySettings: () => call<ProxyView>('proxy_settings'),
   saveProxy: (input: ProxyInput) => call<ProxyView>('save_proxy', { input }),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),

@@ -11,4 +11,12 @@ region: string | null,
 /**
  * Signs in through IAM Identity Center (SSO).
  */
-sso: boolean, };
+sso: boolean, 
+/**
+ * Assumes this role (with the credentials of `source_profile` or `credential_source`).
+ */
+role_arn: string | null, 
+/**
+ * Assuming the role asks for a code from an MFA device.
+ */
+mfa: boolean, };

@@ -27,6 +27,7 @@ pub mod regions;
 pub mod secrets;
 pub mod sent_ids;
 pub mod simulator;
+pub mod sso;
 pub mod ui_rules;
 pub mod usage;
 

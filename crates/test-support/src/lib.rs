@@ -2,7 +2,9 @@
 //! independent SQS referee), a real proxy (tinyproxy), free ports, and waiting for a port to
 //! accept connections.
 
+pub mod sso_stub;
 mod tiny_disk;
+pub use sso_stub::SsoStub;
 pub use tiny_disk::TinyDisk;
 
 use std::net::{TcpListener, TcpStream};

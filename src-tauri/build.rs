@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "select_connection",
     "test_connection",
     "connection_identity",
+    "sso_start_sign_in",
+    "sso_finish_sign_in",
     "proxy_settings",
     "save_proxy",
     "sandbox_status",

@@ -44,6 +44,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             app.manage(state);
             app.manage(commands::jobs::Jobs::default());
             app.manage(commands::import::ImportFiles::default());
+            app.manage(commands::sso::SignIns::default());
             app.manage(std::sync::Arc::new(sqs_core::recent::RecentStore::new(
                 &sandbox::app_data_dir(),
             )));
@@ -61,6 +62,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::connections::select_connection,
             commands::connections::test_connection,
             commands::connections::connection_identity,
+            commands::sso::sso_start_sign_in,
+            commands::sso::sso_finish_sign_in,
             commands::network::proxy_settings,
             commands::network::save_proxy,
             commands::sandbox::sandbox_status,

@@ -10,7 +10,7 @@ use std::process::Command;
 use anyhow::Result;
 use common::*;
 use fantoccini::Client;
-use test_support::{free_port, own_address, Moto, Tinyproxy};
+use test_support::{free_port, own_address, sso_stub, Moto, SsoStub, Tinyproxy};
 
 const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 
@@ -1001,4 +1001,102 @@ async fn a_proxy_and_temporary_keys_set_in_the_app_work_and_stay_in_the_keychain
     let app = App::open().await;
     let result = proxy_scenario(&app.client, app.config_dir.path()).await;
     app.finish("proxy", result).await;
+}
+
+/// Signing in to IAM Identity Center from the window: the profile's connection says it needs a
+/// sign-in, the dialog shows the code while the (captured) browser would show the page, the
+/// stand-in approves, and the queues appear.
+async fn sso_scenario(c: &Client, stub: &SsoStub, opened_log: &Path, home: &Path) -> Result<()> {
+    css(c, r#".layout[data-started="true"]"#).await?;
+    click(c, "nav .add").await?;
+    css(c, "dialog[open]").await?;
+    click(c, r#"dialog label:has(input[value="profile"])"#).await?;
+    type_into(c, "#conn-name", "Company SSO").await?;
+    text_contains(c, "#conn-profile", "dev (SSO)").await?;
+    js(c, "const s = document.querySelector('#conn-profile'); s.value = 'dev'; s.dispatchEvent(new Event('change', { bubbles: true })); return null;").await?;
+    click(c, r#"dialog button[type="submit"]"#).await?;
+    gone(c, "dialog[open]").await?;
+
+    // No token yet: the list says so and offers to sign in.
+    text_contains(
+        c,
+        r#"[role="alert"][data-error-kind="Credentials"]"#,
+        "not signed in to IAM Identity Center",
+    )
+    .await?;
+    screenshot("e2e-sso-needed.png");
+    click(c, "#sso-sign-in-again").await?;
+    text_contains(c, "#sso-user-code", "ABCD-EFGH").await?;
+    text_contains(c, "#sso-status", "Waiting for your approval").await?;
+    axe(c, "the sign-in dialog").await?;
+    screenshot("e2e-sso-code.png");
+    let started = std::time::Instant::now();
+    let opened = loop {
+        if let Ok(t) = std::fs::read_to_string(opened_log) {
+            break t;
+        }
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "the sign-in page was never opened"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        opened.trim(),
+        "https://device.sso.example.com/?user_code=ABCD-EFGH",
+        "the browser is asked to open the page with the code"
+    );
+
+    stub.approve();
+    gone(c, "dialog[open]").await?;
+    css(c, r#"[data-queue-name="e2e-through-sso"]"#).await?;
+    let cache = home.join(".aws/sso/cache");
+    let files: Vec<_> = std::fs::read_dir(&cache)?.flatten().collect();
+    assert_eq!(files.len(), 1, "one token in the shared cache");
+    let text = std::fs::read_to_string(files[0].path())?;
+    assert!(text.contains(&sso_stub::access_token(1)));
+    let page = js(c, "return document.documentElement.outerHTML;")
+        .await?
+        .to_string();
+    assert!(
+        !page.contains(&sso_stub::access_token(1)),
+        "the token reached the webview"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn an_sso_profile_signs_in_from_the_window_and_lists_queues() {
+    let stub = SsoStub::start();
+    let moto = Moto::start();
+    test_support::create_queue(&moto.sdk(), "e2e-through-sso").await;
+    let home = tempfile::tempdir().unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile dev]\nsso_session = corp\nsso_account_id = {}\nsso_role_name = {}\nregion = us-east-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n",
+            sso_stub::ACCOUNT_ID,
+            sso_stub::ROLE_NAME
+        ),
+    )
+    .unwrap();
+    let opened_log = home.path().join("opened-urls.txt");
+    let home_s = home.path().to_string_lossy().to_string();
+    let config_file = aws.join("config").to_string_lossy().to_string();
+    let log_s = opened_log.to_string_lossy().to_string();
+    let moto_url = moto.endpoint();
+    let app = App::open_with(&[
+        ("HOME", &home_s),
+        ("AWS_CONFIG_FILE", &config_file),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", &stub.url),
+        ("AWS_ENDPOINT_URL_SSO", &stub.url),
+        ("AWS_ENDPOINT_URL_SQS", &moto_url),
+        ("SQS_PILOT_OPEN_URL_LOG", &log_s),
+    ])
+    .await;
+    let result = sso_scenario(&app.client, &stub, &opened_log, home.path()).await;
+    app.finish("sso", result).await;
 }

@@ -11,4 +11,5 @@ pub mod recent;
 pub mod redrive;
 pub mod sandbox;
 pub mod simulate;
+pub mod sso;
 pub mod tour;

@@ -157,7 +157,7 @@ impl CoreError {
                 }
                 let chain = error_chain(&err);
                 if source_of::<CredentialsError>(&err).is_some() {
-                    return CoreError::Credentials(credentials_sentence(&chain));
+                    return CoreError::Credentials(credentials_sentence(&err, &chain));
                 }
                 match source_of::<std::io::Error>(&err) {
                     // The resolver's errors are not the OS's (getaddrinfo has its own codes).
@@ -172,7 +172,7 @@ impl CoreError {
             SdkError::ConstructionFailure(_) => {
                 let chain = error_chain(&err);
                 if source_of::<CredentialsError>(&err).is_some() {
-                    CoreError::Credentials(credentials_sentence(&chain))
+                    CoreError::Credentials(credentials_sentence(&err, &chain))
                 } else {
                     CoreError::Internal(format!("The request could not be built: {chain}"))
                 }
@@ -189,9 +189,11 @@ fn not_sqs(endpoint: &str) -> CoreError {
     ))
 }
 
-fn credentials_sentence(chain: &str) -> String {
-    if chain.contains("SSO") || chain.contains("sso") || chain.contains("token") {
-        format!("The credentials could not be loaded: {chain}. If this is an SSO profile, run `aws sso login --profile <name>` and try again.")
+/// What to do when credentials could not be loaded; an SSO profile without a valid sign-in (its
+/// access token could not be loaded: a `TokenError` in the chain) is told to sign in.
+fn credentials_sentence(err: &(dyn std::error::Error + 'static), chain: &str) -> String {
+    if source_of::<aws_credential_types::provider::error::TokenError>(err).is_some() {
+        "This profile is not signed in to IAM Identity Center (SSO), or its sign-in has expired. Press Sign in again: your browser opens the company sign-in page (the sign-in is shared with the AWS CLI).".to_string()
     } else {
         format!("The credentials could not be loaded: {chain}. Check the profile or the access keys of this connection.")
     }
@@ -240,7 +242,7 @@ pub fn from_service_code(code: &str, message: &str) -> CoreError {
             message: "The secret access key does not match the key id. Re-enter the secret access key of this connection.".into(),
         },
         "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => CoreError::Credentials(
-            "The session credentials have expired. Sign in again (for SSO: `aws sso login`) and retry.".into(),
+            "The session credentials have expired. Sign in again (an IAM Identity Center profile: press Sign in) and retry.".into(),
         ),
         "AccessDenied" | "AccessDeniedException" | "AuthorizationError" | "KMS.AccessDeniedException" => {
             CoreError::AccessDenied {

@@ -19,6 +19,8 @@ import type { QueueSpec } from './bindings/QueueSpec';
 import type { QueueSpecCheck } from './bindings/QueueSpecCheck';
 import type { ProxyInput } from './bindings/ProxyInput';
 import type { Identity } from './bindings/Identity';
+import type { SignInStarted } from './bindings/SignInStarted';
+import type { DeviceAuthorization } from './bindings/DeviceAuthorization';
 import type { ProxyView } from './bindings/ProxyView';
 import type { EntryOutcome } from './bindings/EntryOutcome';
 import type { MessageHandle } from './bindings/MessageHandle';
@@ -61,6 +63,8 @@ export type {
   QueueSpecCheck,
   ProxyInput,
   Identity,
+  SignInStarted,
+  DeviceAuthorization,
   ProxyView,
   EntryOutcome,
   MessageHandle,
@@ -148,6 +152,10 @@ export const api = {
   testConnection: (input: ConnectionInput) => call<ConnectionTest>('test_connection', { input }),
   /** Who the connection signs in as (STS GetCallerIdentity). */
   connectionIdentity: (connectionId: string) => call<Identity>('connection_identity', { connectionId }),
+  /** Starts an IAM Identity Center sign-in for a profile (opens the browser); `stopJob(jobId)` cancels it. */
+  ssoStartSignIn: (profile: string, jobId: string) => call<SignInStarted>('sso_start_sign_in', { profile, jobId }),
+  /** Waits for the approval; false if it was cancelled. */
+  ssoFinishSignIn: (jobId: string) => call<boolean>('sso_finish_sign_in', { jobId }),
   proxySettings: () => call<ProxyView>('proxy_settings'),
   saveProxy: (input: ProxyInput) => call<ProxyView>('save_proxy', { input }),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),

@@ -127,6 +127,19 @@ async fn the_device_sign_in_fills_the_shared_cache_and_the_profile_then_works() 
         .calls()
         .contains(&"GET /federation/credentials".to_string()));
 
+    // An expired access token is refreshed with the refresh token (aws-config does it, and
+    // writes the new token to the same cache), so the user need not sign in again.
+    let mut stale: sso::CachedToken =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    stale.expires_at = "2020-01-01T00:00:00Z".into();
+    sso::write_cache(&cache_dir, &cfg, &stale).unwrap();
+    let c = client::connect(&conn, None).await.unwrap();
+    assert_eq!(queues::list_queues(&c, None).await.unwrap().len(), 1);
+    let refreshed: sso::CachedToken =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(refreshed.access_token, sso_stub::access_token(2), "refreshed in place");
+    assert!(sso::cached(&cache_dir, &cfg).is_some());
+
     // A code nobody approves in time.
     stub.expire();
     let (pending, _) = sso::start(&cfg).await.unwrap();
@@ -167,7 +180,7 @@ async fn the_device_sign_in_fills_the_shared_cache_and_the_profile_then_works() 
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        sso_stub::access_token(2),
+        sso_stub::access_token(3),
         "botocore refreshed through the stand-in"
     );
     let by_botocore = std::fs::read_to_string(&file).unwrap();

@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "select_connection",
     "test_connection",
     "connection_identity",
+    "mfa_sign_in",
     "sso_start_sign_in",
     "sso_finish_sign_in",
     "proxy_settings",

@@ -62,6 +62,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::connections::select_connection,
             commands::connections::test_connection,
             commands::connections::connection_identity,
+            commands::connections::mfa_sign_in,
             commands::sso::sso_start_sign_in,
             commands::sso::sso_finish_sign_in,
             commands::network::proxy_settings,

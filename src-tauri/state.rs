@@ -141,6 +141,12 @@ impl AppState {
             .await;
     }
 
+    /// Keeps a client made outside `client` (a role session made with an MFA code): in memory
+    /// only, until the connection changes or the app quits.
+    pub async fn remember_client(&self, id: &str, client: SqsClient) {
+        self.clients.lock().await.insert(id.to_string(), client);
+    }
+
     /// Forgets every cached client (the proxy changed).
     pub async fn forget_all_clients(&self) {
         self.clients.lock().await.clear();

@@ -1100,3 +1100,62 @@ async fn an_sso_profile_signs_in_from_the_window_and_lists_queues() {
     let result = sso_scenario(&app.client, &stub, &opened_log, home.path()).await;
     app.finish("sso", result).await;
 }
+
+/// A role behind MFA: the list asks for the code, a malformed one is refused in place, the right
+/// one assumes the role and the queues appear.
+async fn mfa_scenario(c: &Client) -> Result<()> {
+    css(c, r#".layout[data-started="true"]"#).await?;
+    click(c, "nav .add").await?;
+    css(c, "dialog[open]").await?;
+    click(c, r#"dialog label:has(input[value="profile"])"#).await?;
+    type_into(c, "#conn-name", "Guarded role").await?;
+    text_contains(c, "#conn-profile", "guarded (role Guarded, MFA)").await?;
+    js(c, "const s = document.querySelector('#conn-profile'); s.value = 'guarded'; s.dispatchEvent(new Event('change', { bubbles: true })); return null;").await?;
+    click(c, r#"dialog button[type="submit"]"#).await?;
+    gone(c, "dialog[open]").await?;
+    text_contains(c, "form.mfa", "arn:aws:iam::123456789012:mfa/alice").await?;
+    axe(c, "the MFA code form").await?;
+    type_into(c, "#mfa-code", "12ab").await?;
+    click(c, "#mfa-send").await?;
+    text_contains(c, "form.mfa .err", "6 digits").await?;
+    retype(c, "#mfa-code", "123456").await?;
+    click(c, "#mfa-send").await?;
+    css(c, r#"[data-queue-name="e2e-behind-mfa"]"#).await?;
+    click(c, "#whoami").await?;
+    text_contains(c, "#identity", "role Guarded").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn a_role_behind_mfa_asks_for_the_code_and_then_lists_queues() {
+    let moto = Moto::start();
+    test_support::create_queue(&moto.sdk(), "e2e-behind-mfa").await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile base]\nregion = us-east-1\nendpoint_url = {0}\n\n[profile guarded]\nrole_arn = arn:aws:iam::123456789012:role/Guarded\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = us-east-1\nendpoint_url = {0}\n",
+            moto.endpoint()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = base-secret\n",
+    )
+    .unwrap();
+    let (config_s, credentials_s) = (
+        config.to_string_lossy().to_string(),
+        credentials.to_string_lossy().to_string(),
+    );
+    let app = App::open_with(&[
+        ("AWS_CONFIG_FILE", &config_s),
+        ("AWS_SHARED_CREDENTIALS_FILE", &credentials_s),
+    ])
+    .await;
+    let result = mfa_scenario(&app.client).await;
+    app.finish("mfa", result).await;
+}

@@ -157,3 +157,29 @@ pub async fn connection_identity(
     let client = state.client(&connection_id).await?;
     Ok(sqs_core::identity::identity(&client).await?)
 }
+
+/// Assumes a profile's MFA-guarded role with the code the user typed; the session lives in
+/// memory only (asked again after it expires or the app restarts).
+#[tauri::command]
+pub async fn mfa_sign_in(
+    state: State<'_, AppState>,
+    connection_id: String,
+    code: String,
+) -> CommandResult<()> {
+    let conn = state.connection(&connection_id).await?;
+    let sqs_core::connection::ConnectionSettings::Profile { profile, region } = &conn.settings
+    else {
+        return Err(
+            CoreError::NotFound("This connection does not use an AWS profile.".into()).into(),
+        );
+    };
+    let role = sqs_core::mfa::role(profile).await.ok_or_else(|| {
+        CoreError::NotFound(format!(
+            "The profile '{profile}' asks for no MFA code any more."
+        ))
+    })?;
+    state.ensure_proxy().await;
+    let client = sqs_core::mfa::connect(&role, &code, region.as_deref()).await?;
+    state.remember_client(&connection_id, client).await;
+    Ok(())
+}

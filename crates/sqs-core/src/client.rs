@@ -153,6 +153,10 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
             ))
         }
         ConnectionSettings::Profile { profile, region } => {
+            if let Some(role) = crate::mfa::role(profile).await {
+                // The session is made with the user's code (`mfa::connect`) and kept in memory.
+                return Err(crate::mfa::code_needed(&role));
+            }
             if profiles::find(profile).await.is_none() {
                 return Err(CoreError::Credentials(format!(
                     "The AWS profile '{profile}' is not in ~/.aws/config or ~/.aws/credentials any more. Add it back, or edit this connection."
@@ -167,25 +171,36 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
                 loader = loader.region(Region::new(r.clone()));
             }
             let cfg = loader.load().await;
-            let region = cfg.region().map(|r| r.to_string()).ok_or_else(|| {
-                CoreError::field(
+            from_sdk_config(&cfg).map_err(|e| match e {
+                CoreError::Validation { .. } => CoreError::field(
                     "region",
                     format!("The profile '{profile}' sets no region. Pick a region for this connection."),
-                )
-            })?;
-            let usage = Arc::new(Usage::default());
-            let conf = aws_sdk_sqs::config::Builder::from(&cfg)
-                .interceptor(RequestCounter(usage.clone()))
-                .build();
-            Ok(SqsClient {
-                sdk: aws_sdk_sqs::Client::from_conf(conf),
-                target: format!("SQS in {region}"),
-                usage,
-                sent: Arc::default(),
-                sts: Some(aws_sdk_sts::Client::new(&cfg)),
+                ),
+                other => other,
             })
         }
     }
+}
+
+/// The client for an SDK config loaded from a profile (its credentials, region and endpoints).
+pub fn from_sdk_config(cfg: &aws_config::SdkConfig) -> Result<SqsClient, CoreError> {
+    let region = cfg.region().map(|r| r.to_string()).ok_or_else(|| {
+        CoreError::field(
+            "region",
+            "The profile sets no region. Pick a region for this connection.",
+        )
+    })?;
+    let usage = Arc::new(Usage::default());
+    let conf = aws_sdk_sqs::config::Builder::from(cfg)
+        .interceptor(RequestCounter(usage.clone()))
+        .build();
+    Ok(SqsClient {
+        sdk: aws_sdk_sqs::Client::from_conf(conf),
+        target: format!("SQS in {region}"),
+        usage,
+        sent: Arc::default(),
+        sts: Some(aws_sdk_sts::Client::new(cfg)),
+    })
 }
 
 /// A keyless client for a local SQS-compatible endpoint (the sandbox, moto in tests).

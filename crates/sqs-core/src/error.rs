@@ -17,6 +17,8 @@ pub enum ErrorKind {
     AccessDenied,
     /// Credentials could not be loaded (profile missing, SSO session expired, no key).
     Credentials,
+    /// The profile's role asks for a code from an MFA device before it can be used.
+    MfaRequired,
     /// The service asked us to slow down.
     Throttled,
     /// The endpoint could not be reached (down, wrong address, no network, timeout).
@@ -63,6 +65,8 @@ pub enum CoreError {
     AccessDenied { code: String, message: String },
     #[error("{0}")]
     Credentials(String),
+    #[error("{0}")]
+    MfaRequired(String),
     #[error("{message}")]
     Throttled { code: String, message: String },
     #[error("{0}")]
@@ -102,6 +106,7 @@ impl CoreError {
             CoreError::NotFound(_) => ErrorKind::NotFound,
             CoreError::AccessDenied { .. } => ErrorKind::AccessDenied,
             CoreError::Credentials(_) => ErrorKind::Credentials,
+            CoreError::MfaRequired(_) => ErrorKind::MfaRequired,
             CoreError::Throttled { .. } => ErrorKind::Throttled,
             CoreError::Network(_) => ErrorKind::Network,
             CoreError::NotSqs(_) => ErrorKind::NotSqs,

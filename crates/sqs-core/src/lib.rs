@@ -16,6 +16,7 @@ pub mod mask;
 pub mod message_files;
 pub mod message_send;
 pub mod messages;
+pub mod mfa;
 pub mod poll;
 pub mod profiles;
 pub mod proxy;

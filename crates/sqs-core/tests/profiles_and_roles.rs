@@ -20,7 +20,9 @@ async fn a_role_profile_assumes_its_role_and_the_identity_says_who() {
         format!(
             "[profile base]\nregion = us-east-1\nendpoint_url = {endpoint}\n\n\
              [profile admin]\nrole_arn = arn:aws:iam::123456789012:role/QueueAdmin\nsource_profile = base\n\
-             role_session_name = sqs-pilot-test\nregion = us-east-1\nendpoint_url = {endpoint}\n"
+             role_session_name = sqs-pilot-test\nregion = us-east-1\nendpoint_url = {endpoint}\n\n\
+             [profile guarded]\nrole_arn = arn:aws:iam::123456789012:role/Guarded\nsource_profile = base\n\
+             mfa_serial = arn:aws:iam::123456789012:mfa/alice\nrole_session_name = with-mfa\nregion = us-east-1\nendpoint_url = {endpoint}\n"
         ),
     )
     .unwrap();
@@ -94,6 +96,34 @@ async fn a_role_profile_assumes_its_role_and_the_identity_says_who() {
     let c = client::connect(&keys, Some(&secret)).await.unwrap();
     let who = identity::identity(&c).await.unwrap();
     assert!(who.who.starts_with("user "), "{who:?}");
+
+    // A role behind MFA: the connection asks for the code, then works with the session made
+    // from it (moto's STS takes any six digits; a malformed code never leaves the app).
+    let guarded = Connection {
+        id: "guarded".into(),
+        name: "Guarded".into(),
+        settings: ConnectionSettings::Profile {
+            profile: "guarded".into(),
+            region: None,
+        },
+        secret_account: None,
+    };
+    let e = client::connect(&guarded, None).await.unwrap_err();
+    assert_eq!(e.kind(), sqs_core::error::ErrorKind::MfaRequired, "{e}");
+    assert!(
+        e.to_string()
+            .contains("arn:aws:iam::123456789012:mfa/alice"),
+        "{e}"
+    );
+    let role = sqs_core::mfa::role("guarded").await.unwrap();
+    let bad = sqs_core::mfa::connect(&role, "12ab56", None)
+        .await
+        .unwrap_err();
+    assert_eq!(bad.payload().field.as_deref(), Some("mfa_code"));
+    let c = sqs_core::mfa::connect(&role, "123456", None).await.unwrap();
+    assert_eq!(queues::list_queues(&c, None).await.unwrap().len(), 1);
+    let who = identity::identity(&c).await.unwrap();
+    assert_eq!(who.who, "role Guarded (session with-mfa)");
 
     // A profile that is gone says so.
     let gone = Connection {

@@ -137,7 +137,11 @@ async fn the_device_sign_in_fills_the_shared_cache_and_the_profile_then_works() 
     assert_eq!(queues::list_queues(&c, None).await.unwrap().len(), 1);
     let refreshed: sso::CachedToken =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    assert_eq!(refreshed.access_token, sso_stub::access_token(2), "refreshed in place");
+    assert_eq!(
+        refreshed.access_token,
+        sso_stub::access_token(2),
+        "refreshed in place"
+    );
     assert!(sso::cached(&cache_dir, &cfg).is_some());
 
     // A code nobody approves in time.

@@ -156,6 +156,8 @@ export const api = {
   ssoStartSignIn: (profile: string, jobId: string) => call<SignInStarted>('sso_start_sign_in', { profile, jobId }),
   /** Waits for the approval; false if it was cancelled. */
   ssoFinishSignIn: (jobId: string) => call<boolean>('sso_finish_sign_in', { jobId }),
+  /** Assumes the profile's MFA-guarded role with a code (the session stays in memory). */
+  mfaSignIn: (connectionId: string, code: string) => call<null>('mfa_sign_in', { connectionId, code }),
   proxySettings: () => call<ProxyView>('proxy_settings'),
   saveProxy: (input: ProxyInput) => call<ProxyView>('save_proxy', { input }),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),

@@ -3,4 +3,4 @@
 /**
  * Stable categories the UI switches on. Renaming one is a breaking change for the frontend.
  */
-export type ErrorKind = "Validation" | "NotFound" | "AccessDenied" | "Credentials" | "Throttled" | "Network" | "NotSqs" | "Keychain" | "Config" | "File" | "Service" | "Internal";
+export type ErrorKind = "Validation" | "NotFound" | "AccessDenied" | "Credentials" | "MfaRequired" | "Throttled" | "Network" | "NotSqs" | "Keychain" | "Config" | "File" | "Service" | "Internal";

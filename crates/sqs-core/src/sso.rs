@@ -29,6 +29,7 @@ const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// Where a profile signs in: its sso-session (or the legacy keys in the profile itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SsoConfig {
+    /// The profile signing in; empty while a new one is being set up from a start URL.
     pub profile: String,
     pub start_url: String,
     pub region: String,
@@ -134,15 +135,19 @@ pub struct PendingSignIn {
 
 /// An OIDC client for the profile's SSO region, honouring the profile's and the environment's
 /// endpoint settings (`services`, `AWS_ENDPOINT_URL_SSO_OIDC`) and the app's proxy.
-async fn oidc_client(cfg: &SsoConfig) -> aws_sdk_ssooidc::Client {
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .profile_name(&cfg.profile)
+async fn sdk_config(cfg: &SsoConfig) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(aws_config::Region::new(cfg.region.clone()))
         .no_credentials()
-        .http_client(crate::proxy::http_client(None))
-        .load()
-        .await;
-    aws_sdk_ssooidc::Client::new(&sdk)
+        .http_client(crate::proxy::http_client(None));
+    if !cfg.profile.is_empty() {
+        loader = loader.profile_name(&cfg.profile);
+    }
+    loader.load().await
+}
+
+async fn oidc_client(cfg: &SsoConfig) -> aws_sdk_ssooidc::Client {
+    aws_sdk_ssooidc::Client::new(&sdk_config(cfg).await)
 }
 
 fn sso_error<E: ProvideErrorMetadata + std::fmt::Debug>(what: &str, e: &E) -> CoreError {
@@ -403,6 +408,207 @@ pub fn cached(cache_dir: &Path, cfg: &SsoConfig) -> Option<CachedToken> {
     (expires.secs() > DateTime::from(SystemTime::now()).secs()).then_some(token)
 }
 
+/// A sign-in for a profile that does not exist yet: the user gave the start URL, the SSO region
+/// and the name the profile and its sso-session will have.
+pub fn new_session(start_url: &str, region: &str, name: &str) -> Result<SsoConfig, CoreError> {
+    let url = url::Url::parse(start_url.trim())
+        .ok()
+        .filter(|u| u.scheme() == "https" && u.host_str().is_some())
+        .ok_or_else(|| {
+            CoreError::field(
+                "start_url",
+                "Enter your AWS access portal URL, like https://my-company.awsapps.com/start.",
+            )
+        })?;
+    if !crate::regions::is_region_id(region.trim()) {
+        return Err(CoreError::field(
+            "sso_region",
+            "Enter the region of your IAM Identity Center, like us-east-1 (your administrator knows it).",
+        ));
+    }
+    let name = name.trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(CoreError::field(
+            "profile_name",
+            "Name the profile with letters, digits, '-' and '_', like my-company.",
+        ));
+    }
+    Ok(SsoConfig {
+        profile: String::new(),
+        start_url: url.as_str().trim_end_matches('/').to_string(),
+        region: region.trim().to_string(),
+        session_name: Some(name.to_string()),
+        scopes: vec![ACCOUNT_SCOPE.to_string()],
+    })
+}
+
+/// An account the signed-in user may use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SsoAccount {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+async fn portal(cfg: &SsoConfig) -> aws_sdk_sso::Client {
+    aws_sdk_sso::Client::new(&sdk_config(cfg).await)
+}
+
+fn token_of(cache_dir: &Path, cfg: &SsoConfig) -> Result<String, CoreError> {
+    cached(cache_dir, cfg)
+        .map(|t| t.access_token)
+        .ok_or_else(|| CoreError::Credentials("The sign-in has expired: sign in again.".into()))
+}
+
+/// The accounts the signed-in user may use (ListAccounts, every page).
+pub async fn accounts(cache_dir: &Path, cfg: &SsoConfig) -> Result<Vec<SsoAccount>, CoreError> {
+    let token = token_of(cache_dir, cfg)?;
+    let pages = portal(cfg)
+        .await
+        .list_accounts()
+        .access_token(token)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await;
+    let mut out = Vec::new();
+    for a in pages {
+        let a = a.map_err(|e| CoreError::from_sdk(e, "IAM Identity Center"))?;
+        out.push(SsoAccount {
+            id: a.account_id().unwrap_or_default().to_string(),
+            name: a.account_name().unwrap_or_default().to_string(),
+            email: a.email_address().unwrap_or_default().to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// The roles the user may take in an account (ListAccountRoles, every page).
+pub async fn roles(
+    cache_dir: &Path,
+    cfg: &SsoConfig,
+    account_id: &str,
+) -> Result<Vec<String>, CoreError> {
+    let token = token_of(cache_dir, cfg)?;
+    let pages = portal(cfg)
+        .await
+        .list_account_roles()
+        .access_token(token)
+        .account_id(account_id)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await;
+    let mut out = Vec::new();
+    for r in pages {
+        let r = r.map_err(|e| CoreError::from_sdk(e, "IAM Identity Center"))?;
+        out.push(r.role_name().unwrap_or_default().to_string());
+    }
+    Ok(out)
+}
+
+/// The profile the user chose, as `~/.aws/config` will hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProfile {
+    pub account_id: String,
+    pub role_name: String,
+    /// The region SQS is used in.
+    pub region: String,
+}
+
+/// The AWS config file the CLI and SDKs read (AWS_CONFIG_FILE, else ~/.aws/config).
+pub fn config_path() -> Result<PathBuf, CoreError> {
+    if let Some(p) = std::env::var_os("AWS_CONFIG_FILE").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let home = directories::BaseDirs::new()
+        .map(|b| b.home_dir().to_path_buf())
+        .ok_or_else(|| CoreError::Config("The home folder could not be found.".into()))?;
+    Ok(home.join(".aws").join("config"))
+}
+
+/// Adds `[profile NAME]` and its `[sso-session NAME]` to the AWS config file (the CLI and every
+/// SDK then have it too), after copying the file aside. Returns the copy's path, if there was a
+/// file. An existing profile of that name is never changed.
+pub fn write_profile(
+    path: &Path,
+    cfg: &SsoConfig,
+    p: &NewProfile,
+) -> Result<Option<PathBuf>, CoreError> {
+    let name = cfg.session_name.as_deref().unwrap_or_default();
+    let old = match std::fs::read_to_string(path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(CoreError::File(format!(
+                "{} could not be read: {}",
+                path.display(),
+                crate::atomic_file::describe(&e)
+            )))
+        }
+    };
+    let text = old.clone().unwrap_or_default();
+    let has = |header: &str| text.lines().any(|l| l.trim() == header);
+    if has(&format!("[profile {name}]")) {
+        return Err(CoreError::field(
+            "profile_name",
+            format!(
+                "{} already has a profile '{name}': pick another name.",
+                path.display()
+            ),
+        ));
+    }
+    let mut add = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        add.push('\n');
+    }
+    add.push_str(&format!(
+        "\n[profile {name}]\nsso_session = {name}\nsso_account_id = {}\nsso_role_name = {}\nregion = {}\n",
+        p.account_id, p.role_name, p.region
+    ));
+    if !has(&format!("[sso-session {name}]")) {
+        add.push_str(&format!(
+            "\n[sso-session {name}]\nsso_start_url = {}\nsso_region = {}\nsso_registration_scopes = {ACCOUNT_SCOPE}\n",
+            cfg.start_url, cfg.region
+        ));
+    }
+    let file_error = |e: std::io::Error| {
+        CoreError::File(format!(
+            "{} could not be written: {}",
+            path.display(),
+            crate::atomic_file::describe(&e)
+        ))
+    };
+    let backup = match &old {
+        Some(before) => {
+            let secs = DateTime::from(SystemTime::now()).secs();
+            let copy = path.with_extension(format!("sqs-pilot-backup-{secs}"));
+            crate::atomic_file::replace(&copy, |w| w.write_all(before.as_bytes()))
+                .map_err(file_error)?;
+            Some(copy)
+        }
+        None => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(file_error)?;
+            }
+            None
+        }
+    };
+    crate::atomic_file::replace(path, |w| {
+        w.write_all(text.as_bytes())?;
+        w.write_all(add.as_bytes())
+    })
+    .map_err(file_error)?;
+    Ok(backup)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,6 +636,57 @@ mod tests {
             cache_file(Path::new("/c"), &dev),
             Path::new("/c").join(format!("{}.json", hex::encode(Sha1::digest(b"corp"))))
         );
+    }
+
+    #[test]
+    fn a_new_profile_is_added_after_a_backup_and_never_over_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(&path, "[profile keep]\nregion = eu-west-1").unwrap();
+        let cfg = new_session("https://corp.awsapps.com/start/", "us-east-1", "corp").unwrap();
+        let p = NewProfile {
+            account_id: "111122223333".into(),
+            role_name: "QueueAdmin".into(),
+            region: "eu-west-1".into(),
+        };
+        let backup = write_profile(&path, &cfg, &p)
+            .unwrap()
+            .expect("a copy of the old file");
+        assert_eq!(
+            std::fs::read_to_string(&backup).unwrap(),
+            "[profile keep]\nregion = eu-west-1"
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "[profile keep]\nregion = eu-west-1\n\n[profile corp]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = QueueAdmin\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"
+        );
+        let again = write_profile(&path, &cfg, &p).unwrap_err();
+        assert_eq!(again.payload().field.as_deref(), Some("profile_name"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "unchanged");
+        for (url, region, name, field) in [
+            (
+                "http://corp.awsapps.com/start",
+                "us-east-1",
+                "corp",
+                "start_url",
+            ),
+            (
+                "https://corp.awsapps.com/start",
+                "moon",
+                "corp",
+                "sso_region",
+            ),
+            (
+                "https://corp.awsapps.com/start",
+                "us-east-1",
+                "my corp",
+                "profile_name",
+            ),
+        ] {
+            let e = new_session(url, region, name).unwrap_err();
+            assert_eq!(e.payload().field.as_deref(), Some(field));
+        }
     }
 
     #[test]

@@ -159,6 +159,47 @@ async fn the_device_sign_in_fills_the_shared_cache_and_the_profile_then_works() 
         .unwrap()
         .is_none());
 
+    // A new user with only a start URL: sign in, pick the account and role the portal lists,
+    // and the profile (with its sso-session) is added to the AWS config file after a backup.
+    let fresh = sso::new_session("https://newco.awsapps.com/start", "us-east-1", "newco").unwrap();
+    stub.approve();
+    let (pending, _) = sso::start(&fresh).await.unwrap();
+    let never = AtomicBool::new(false);
+    assert!(sso::finish(pending, &never, &cache_dir)
+        .await
+        .unwrap()
+        .is_some());
+    let accounts = sso::accounts(&cache_dir, &fresh).await.unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].id, sso_stub::ACCOUNT_ID);
+    let roles = sso::roles(&cache_dir, &fresh, &accounts[0].id)
+        .await
+        .unwrap();
+    assert_eq!(roles, [sso_stub::ROLE_NAME]);
+    let backup = sso::write_profile(
+        &sso::config_path().unwrap(),
+        &fresh,
+        &sso::NewProfile {
+            account_id: accounts[0].id.clone(),
+            role_name: roles[0].clone(),
+            region: "us-east-1".into(),
+        },
+    )
+    .unwrap();
+    assert!(
+        backup.is_some_and(|b| b.exists()),
+        "the old config was copied aside"
+    );
+    let newco = Connection {
+        settings: ConnectionSettings::Profile {
+            profile: "newco".into(),
+            region: None,
+        },
+        ..conn.clone()
+    };
+    let c = client::connect(&newco, None).await.unwrap();
+    assert_eq!(queues::list_queues(&c, None).await.unwrap().len(), 1);
+
     // botocore (the AWS CLI's library) refreshes our token and writes its own file; reading it
     // and writing it again as the app does gives the same bytes.
     let written_by_us = std::fs::read_to_string(&file).unwrap();
@@ -184,7 +225,7 @@ async fn the_device_sign_in_fills_the_shared_cache_and_the_profile_then_works() 
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        sso_stub::access_token(3),
+        sso_stub::access_token(4),
         "botocore refreshed through the stand-in"
     );
     let by_botocore = std::fs::read_to_string(&file).unwrap();

@@ -49,9 +49,11 @@ impl SsoStub {
         SsoStub { url, state }
     }
 
-    /// The user approves the sign-in in the browser.
+    /// The user approves the sign-in in the browser (this and every later one).
     pub fn approve(&self) {
-        self.state.lock().unwrap().approved = true;
+        let mut st = self.state.lock().unwrap();
+        st.approved = true;
+        st.expired = false;
     }
 
     /// The user never approved and the device code ran out.

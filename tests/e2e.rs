@@ -1062,6 +1062,33 @@ async fn sso_scenario(c: &Client, stub: &SsoStub, opened_log: &Path, home: &Path
         !page.contains(&sso_stub::access_token(1)),
         "the token reached the webview"
     );
+
+    // A new user with only the portal's address: set up a profile from the connection form.
+    click(c, "nav .add").await?;
+    css(c, "dialog[open]").await?;
+    click(c, r#"dialog label:has(input[value="profile"])"#).await?;
+    click(c, "#sso-setup").await?;
+    type_into(c, "#sso-start-url", "https://newco.awsapps.com/start").await?;
+    type_into(c, "#sso-profile-name", "newco").await?;
+    axe(c, "the SSO set-up dialog").await?;
+    click(c, "#sso-setup-sign-in").await?;
+    text_contains(c, "#sso-account", sso_stub::ACCOUNT_ID).await?;
+    text_contains(c, "#sso-role", sso_stub::ROLE_NAME).await?;
+    screenshot("e2e-sso-setup.png");
+    click(c, "#sso-setup-save").await?;
+    gone(c, "dialog[open]").await?;
+    text_contains(c, "main h1", "newco").await?;
+    css(c, r#"[data-queue-name="e2e-through-sso"]"#).await?;
+    let config = std::fs::read_to_string(home.join(".aws/config"))?;
+    assert!(
+        config.contains("[profile newco]") && config.contains("[sso-session newco]"),
+        "the profile was added: {config}"
+    );
+    let backups = std::fs::read_dir(home.join(".aws"))?
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("sqs-pilot-backup"))
+        .count();
+    assert_eq!(backups, 1, "the old config was copied aside first");
     Ok(())
 }
 

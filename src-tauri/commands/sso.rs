@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use serde::Serialize;
-use sqs_core::sso::{self, DeviceAuthorization, PendingSignIn};
+use serde::{Deserialize, Serialize};
+use sqs_core::connection::{ConnectionInput, ConnectionType, ConnectionView};
+use sqs_core::connection_service;
+use sqs_core::sso::{self, DeviceAuthorization, PendingSignIn, SsoAccount};
 use sqs_core::CoreError;
 use tauri::State;
 use ts_rs::TS;
@@ -52,6 +54,137 @@ fn open_in_browser(url: &str) -> bool {
     }
 }
 
+/// What the set-up form sends: the portal, its region, and the name the new profile gets.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct NewSsoSession {
+    pub start_url: String,
+    pub sso_region: String,
+    pub profile_name: String,
+}
+
+fn session_of(s: &NewSsoSession) -> Result<sso::SsoConfig, CoreError> {
+    sso::new_session(&s.start_url, &s.sso_region, &s.profile_name)
+}
+
+/// Registers a pending sign-in as a job and opens its page.
+fn begin(
+    sign_ins: &SignIns,
+    jobs: &Jobs,
+    job_id: String,
+    pending: PendingSignIn,
+    authorization: DeviceAuthorization,
+) -> SignInStarted {
+    jobs.start(&job_id);
+    sign_ins
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(job_id, pending);
+    let opened = open_in_browser(&authorization.verification_uri);
+    SignInStarted {
+        authorization,
+        opened,
+    }
+}
+
+/// Starts signing in to a portal for a profile that does not exist yet (set up from a start URL).
+#[tauri::command]
+pub async fn sso_start_new_session(
+    state: State<'_, AppState>,
+    sign_ins: State<'_, SignIns>,
+    jobs: State<'_, Jobs>,
+    session: NewSsoSession,
+    job_id: String,
+) -> CommandResult<SignInStarted> {
+    state.ensure_proxy().await;
+    let cfg = session_of(&session)?;
+    if sso::config_path()
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .is_some_and(|t| {
+            t.lines()
+                .any(|l| l.trim() == format!("[profile {}]", session.profile_name.trim()))
+        })
+    {
+        return Err(CoreError::field(
+            "profile_name",
+            "Your AWS config already has a profile of this name: pick another name, or use that profile.",
+        )
+        .into());
+    }
+    let (pending, authorization) = sso::start(&cfg).await?;
+    Ok(begin(&sign_ins, &jobs, job_id, pending, authorization))
+}
+
+/// The accounts the new session may use.
+#[tauri::command]
+pub async fn sso_accounts(session: NewSsoSession) -> CommandResult<Vec<SsoAccount>> {
+    let cfg = session_of(&session)?;
+    Ok(sso::accounts(&sso::default_cache_dir()?, &cfg).await?)
+}
+
+/// The roles the new session may take in an account.
+#[tauri::command]
+pub async fn sso_roles(session: NewSsoSession, account_id: String) -> CommandResult<Vec<String>> {
+    let cfg = session_of(&session)?;
+    Ok(sso::roles(&sso::default_cache_dir()?, &cfg, &account_id).await?)
+}
+
+/// Adds the chosen account and role to the AWS config as a profile (after a backup) and saves a
+/// connection that uses it.
+#[tauri::command]
+pub async fn sso_save_profile(
+    state: State<'_, AppState>,
+    session: NewSsoSession,
+    account_id: String,
+    role_name: String,
+    region: String,
+) -> CommandResult<SavedProfile> {
+    let cfg = session_of(&session)?;
+    sqs_core::regions::validate_aws_region(&region)?;
+    let path = sso::config_path()?;
+    let backup = sso::write_profile(
+        &path,
+        &cfg,
+        &sso::NewProfile {
+            account_id,
+            role_name,
+            region: region.trim().to_string(),
+        },
+    )?;
+    let input = ConnectionInput {
+        id: None,
+        name: session.profile_name.trim().to_string(),
+        kind: ConnectionType::Profile,
+        region: None,
+        endpoint: None,
+        profile: Some(session.profile_name.trim().to_string()),
+        access_key_id: None,
+        secret_access_key: None,
+        session_token: None,
+    };
+    let mut config = state.config.lock().await;
+    let conn =
+        connection_service::save(&mut config, &state.store, state.secrets.clone(), input).await?;
+    Ok(SavedProfile {
+        connection: ConnectionView::from(&conn),
+        config_file: path.display().to_string(),
+        backup: backup.map(|b| b.display().to_string()),
+    })
+}
+
+/// What setting up an SSO profile made.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SavedProfile {
+    pub connection: ConnectionView,
+    /// The AWS config file the profile was added to.
+    pub config_file: String,
+    /// Where the file was copied first, if it existed.
+    pub backup: Option<String>,
+}
+
 /// Starts signing in for `profile`: returns the code to show and opens the page.
 #[tauri::command]
 pub async fn sso_start_sign_in(
@@ -64,17 +197,7 @@ pub async fn sso_start_sign_in(
     state.ensure_proxy().await;
     let cfg = sso::config(&profile).await?;
     let (pending, authorization) = sso::start(&cfg).await?;
-    jobs.start(&job_id);
-    sign_ins
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(job_id, pending);
-    let opened = open_in_browser(&authorization.verification_uri);
-    Ok(SignInStarted {
-        authorization,
-        opened,
-    })
+    Ok(begin(&sign_ins, &jobs, job_id, pending, authorization))
 }
 
 /// Waits for the approval of a started sign-in; `false` if it was cancelled. Connections using

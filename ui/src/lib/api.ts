@@ -20,6 +20,9 @@ import type { QueueSpecCheck } from './bindings/QueueSpecCheck';
 import type { ProxyInput } from './bindings/ProxyInput';
 import type { Identity } from './bindings/Identity';
 import type { SignInStarted } from './bindings/SignInStarted';
+import type { NewSsoSession } from './bindings/NewSsoSession';
+import type { SsoAccount } from './bindings/SsoAccount';
+import type { SavedProfile } from './bindings/SavedProfile';
 import type { DeviceAuthorization } from './bindings/DeviceAuthorization';
 import type { ProxyView } from './bindings/ProxyView';
 import type { EntryOutcome } from './bindings/EntryOutcome';
@@ -64,6 +67,9 @@ export type {
   ProxyInput,
   Identity,
   SignInStarted,
+  NewSsoSession,
+  SsoAccount,
+  SavedProfile,
   DeviceAuthorization,
   ProxyView,
   EntryOutcome,
@@ -158,6 +164,13 @@ export const api = {
   ssoFinishSignIn: (jobId: string) => call<boolean>('sso_finish_sign_in', { jobId }),
   /** Assumes the profile's MFA-guarded role with a code (the session stays in memory). */
   mfaSignIn: (connectionId: string, code: string) => call<null>('mfa_sign_in', { connectionId, code }),
+  /** Starts signing in to a portal for a profile to be set up from its start URL. */
+  ssoStartNewSession: (session: NewSsoSession, jobId: string) => call<SignInStarted>('sso_start_new_session', { session, jobId }),
+  ssoAccounts: (session: NewSsoSession) => call<SsoAccount[]>('sso_accounts', { session }),
+  ssoRoles: (session: NewSsoSession, accountId: string) => call<string[]>('sso_roles', { session, accountId }),
+  /** Adds the profile to the AWS config (after a backup) and saves a connection using it. */
+  ssoSaveProfile: (session: NewSsoSession, accountId: string, roleName: string, region: string) =>
+    call<SavedProfile>('sso_save_profile', { session, accountId, roleName, region }),
   proxySettings: () => call<ProxyView>('proxy_settings'),
   saveProxy: (input: ProxyInput) => call<ProxyView>('save_proxy', { input }),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),

@@ -23,6 +23,16 @@ impl Jobs {
         flag
     }
 
+    /// The flag of a job registered earlier (a stop asked for in between is kept), or a new one.
+    pub(crate) fn flag_of(&self, id: &str) -> Arc<AtomicBool> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id.to_string())
+            .or_default()
+            .clone()
+    }
+
     pub(crate) fn finish(&self, id: &str) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }

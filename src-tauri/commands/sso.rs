@@ -215,7 +215,7 @@ pub async fn sso_finish_sign_in(
         .unwrap_or_else(|e| e.into_inner())
         .remove(&job_id)
         .ok_or_else(|| CoreError::NotFound("This sign-in has ended; start it again.".into()))?;
-    let flag = jobs.start(&job_id);
+    let flag = jobs.flag_of(&job_id);
     let result = async {
         let dir = sso::default_cache_dir()?;
         sso::finish(pending, &flag, &dir).await

@@ -543,6 +543,18 @@ pub fn write_profile(
     p: &NewProfile,
 ) -> Result<Option<PathBuf>, CoreError> {
     let name = cfg.session_name.as_deref().unwrap_or_default();
+    // What goes into the file is checked, so nothing the portal sends can add a line to it.
+    let role_ok = !p.role_name.is_empty()
+        && p.role_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if p.account_id.len() != 12 || !p.account_id.chars().all(|c| c.is_ascii_digit()) || !role_ok {
+        return Err(CoreError::Validation {
+            field: None,
+            message: "IAM Identity Center named an account or role that cannot be written to the AWS config file.".into(),
+        });
+    }
+    crate::regions::validate_aws_region(&p.region)?;
     let old = match std::fs::read_to_string(path) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -663,6 +675,11 @@ mod tests {
         );
         let again = write_profile(&path, &cfg, &p).unwrap_err();
         assert_eq!(again.payload().field.as_deref(), Some("profile_name"));
+        let sneaky = NewProfile {
+            role_name: "Admin\n[profile evil]".into(),
+            ..p.clone()
+        };
+        assert!(write_profile(&path, &cfg, &sneaky).is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "unchanged");
         for (url, region, name, field) in [
             (

@@ -153,14 +153,16 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
             ))
         }
         ConnectionSettings::Profile { profile, region } => {
-            if let Some(role) = crate::mfa::role(profile).await {
-                // The session is made with the user's code (`mfa::connect`) and kept in memory.
-                return Err(crate::mfa::code_needed(&role));
-            }
-            if profiles::find(profile).await.is_none() {
+            let Some(found) = profiles::find(profile).await else {
                 return Err(CoreError::Credentials(format!(
                     "The AWS profile '{profile}' is not in ~/.aws/config or ~/.aws/credentials any more. Add it back, or edit this connection."
                 )));
+            };
+            if found.mfa {
+                if let Some(role) = crate::mfa::role(profile).await {
+                    // The session is made with the user's code (`mfa::connect`), kept in memory.
+                    return Err(crate::mfa::code_needed(&role));
+                }
             }
             let mut loader = aws_config::defaults(BehaviorVersion::latest())
                 .profile_name(profile)
@@ -170,24 +172,17 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
             if let Some(r) = region {
                 loader = loader.region(Region::new(r.clone()));
             }
-            let cfg = loader.load().await;
-            from_sdk_config(&cfg).map_err(|e| match e {
-                CoreError::Validation { .. } => CoreError::field(
-                    "region",
-                    format!("The profile '{profile}' sets no region. Pick a region for this connection."),
-                ),
-                other => other,
-            })
+            from_sdk_config(&loader.load().await, profile)
         }
     }
 }
 
-/// The client for an SDK config loaded from a profile (its credentials, region and endpoints).
-pub fn from_sdk_config(cfg: &aws_config::SdkConfig) -> Result<SqsClient, CoreError> {
+/// The client for an SDK config loaded from `profile` (its credentials, region and endpoints).
+pub fn from_sdk_config(cfg: &aws_config::SdkConfig, profile: &str) -> Result<SqsClient, CoreError> {
     let region = cfg.region().map(|r| r.to_string()).ok_or_else(|| {
         CoreError::field(
             "region",
-            "The profile sets no region. Pick a region for this connection.",
+            format!("The profile '{profile}' sets no region. Pick a region for this connection."),
         )
     })?;
     let usage = Arc::new(Usage::default());

@@ -29,6 +29,8 @@ pub mod secrets;
 pub mod sent_ids;
 pub mod simulator;
 pub mod sso;
+mod sso_cache;
+mod sso_portal;
 pub mod ui_rules;
 pub mod usage;
 

@@ -117,7 +117,7 @@ pub async fn connect(
         .to_builder()
         .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
         .build();
-    crate::client::from_sdk_config(&with_session)
+    crate::client::from_sdk_config(&with_session, &role.profile)
 }
 
 #[cfg(test)]

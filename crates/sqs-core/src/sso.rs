@@ -4,24 +4,28 @@
 //! written to the cache the AWS CLI and every SDK read (`~/.aws/sso/cache/<sha1>.json`, the same
 //! name rule and format), so signing in here signs in the CLI too, and the other way round.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use aws_config::BehaviorVersion;
 use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_sdk_ssooidc::error::ProvideErrorMetadata;
-use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use aws_types::os_shim_internal::{Env, Fs};
-use serde::{Deserialize, Serialize};
-use sha1::{Digest, Sha1};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::CoreError;
 
+use crate::sso_cache::cli_time;
+pub use crate::sso_cache::{
+    cache_file, cache_text, cached, default_cache_dir, write_cache, CachedToken,
+};
+pub use crate::sso_portal::{accounts, config_path, roles, write_profile, NewProfile, SsoAccount};
+
 /// The scope that lets a token list accounts and roles and get role credentials.
-const ACCOUNT_SCOPE: &str = "sso:account:access";
+pub(crate) const ACCOUNT_SCOPE: &str = "sso:account:access";
 /// What the app calls itself when it registers with IAM Identity Center.
 const CLIENT_NAME: &str = "sqs-pilot";
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -41,7 +45,7 @@ pub struct SsoConfig {
 impl SsoConfig {
     /// The cache file's key: the session name, or the start URL for a legacy profile (the AWS
     /// CLI's rule).
-    fn cache_key(&self) -> &str {
+    pub(crate) fn cache_key(&self) -> &str {
         self.session_name.as_deref().unwrap_or(&self.start_url)
     }
 }
@@ -135,7 +139,7 @@ pub struct PendingSignIn {
 
 /// An OIDC client for the profile's SSO region, honouring the profile's and the environment's
 /// endpoint settings (`services`, `AWS_ENDPOINT_URL_SSO_OIDC`) and the app's proxy.
-async fn sdk_config(cfg: &SsoConfig) -> aws_config::SdkConfig {
+pub(crate) async fn sdk_config(cfg: &SsoConfig) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(aws_config::Region::new(cfg.region.clone()))
         .no_credentials()
@@ -234,31 +238,6 @@ pub async fn start(cfg: &SsoConfig) -> Result<(PendingSignIn, DeviceAuthorizatio
     ))
 }
 
-/// The token as the AWS CLI writes it to its cache, field for field and in its order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CachedToken {
-    pub start_url: String,
-    pub region: String,
-    pub access_token: String,
-    pub expires_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub registration_expires_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
-}
-
-/// A time as the CLI writes it: `2026-12-02T10:11:12Z`.
-fn cli_time(secs: i64) -> String {
-    DateTime::from_secs(secs)
-        .fmt(Format::DateTime)
-        .unwrap_or_default()
-}
-
 /// Waits for the user's approval (polling CreateToken at AWS's interval, five seconds slower on
 /// each `slow_down`), then writes the token to the shared cache. `cancelled` stops the wait
 /// (then the answer is `None`).
@@ -330,84 +309,6 @@ fn expired() -> CoreError {
     )
 }
 
-/// `~/.aws/sso/cache`, where the AWS CLI and SDKs keep SSO tokens.
-pub fn default_cache_dir() -> Result<PathBuf, CoreError> {
-    let home = directories::BaseDirs::new()
-        .map(|b| b.home_dir().to_path_buf())
-        .ok_or_else(|| CoreError::Config("The home folder could not be found.".into()))?;
-    Ok(home.join(".aws").join("sso").join("cache"))
-}
-
-/// The cache file of a profile's sign-in: the SHA-1 of the session name (or start URL), in hex.
-pub fn cache_file(cache_dir: &Path, cfg: &SsoConfig) -> PathBuf {
-    cache_dir.join(format!(
-        "{}.json",
-        hex::encode(Sha1::digest(cfg.cache_key().as_bytes()))
-    ))
-}
-
-/// JSON as Python's `json.dumps` writes it (what the AWS CLI's cache holds): `", "` between
-/// members, `": "` after keys, on one line.
-struct PythonJson;
-
-impl serde_json::ser::Formatter for PythonJson {
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-    ) -> std::io::Result<()> {
-        writer.write_all(b": ")
-    }
-}
-
-/// The cache file's text for a token.
-pub fn cache_text(token: &CachedToken) -> String {
-    let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonJson);
-    token
-        .serialize(&mut ser)
-        .expect("a token always serializes");
-    String::from_utf8(out).expect("JSON is UTF-8")
-}
-
-/// Writes the token where the CLI and SDKs look for it (0600, replaced atomically).
-pub fn write_cache(
-    cache_dir: &Path,
-    cfg: &SsoConfig,
-    token: &CachedToken,
-) -> Result<(), CoreError> {
-    std::fs::create_dir_all(cache_dir).map_err(|e| {
-        CoreError::Config(format!("{} could not be created: {e}", cache_dir.display()))
-    })?;
-    let path = cache_file(cache_dir, cfg);
-    crate::atomic_file::replace(&path, |w| w.write_all(cache_text(token).as_bytes())).map_err(|e| {
-        CoreError::File(format!(
-            "The sign-in could not be saved to {}: {}",
-            path.display(),
-            crate::atomic_file::describe(&e)
-        ))
-    })
-}
-
-/// The cached token of a profile's sign-in, if there is one that has not expired.
-pub fn cached(cache_dir: &Path, cfg: &SsoConfig) -> Option<CachedToken> {
-    let text = std::fs::read_to_string(cache_file(cache_dir, cfg)).ok()?;
-    let token: CachedToken = serde_json::from_str(&text).ok()?;
-    let expires = DateTime::from_str(&token.expires_at, Format::DateTime).ok()?;
-    (expires.secs() > DateTime::from(SystemTime::now()).secs()).then_some(token)
-}
-
 /// A sign-in for a profile that does not exist yet: the user gave the start URL, the SSO region
 /// and the name the profile and its sso-session will have.
 pub fn new_session(start_url: &str, region: &str, name: &str) -> Result<SsoConfig, CoreError> {
@@ -446,184 +347,10 @@ pub fn new_session(start_url: &str, region: &str, name: &str) -> Result<SsoConfi
     })
 }
 
-/// An account the signed-in user may use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct SsoAccount {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-}
-
-async fn portal(cfg: &SsoConfig) -> aws_sdk_sso::Client {
-    aws_sdk_sso::Client::new(&sdk_config(cfg).await)
-}
-
-fn token_of(cache_dir: &Path, cfg: &SsoConfig) -> Result<String, CoreError> {
-    cached(cache_dir, cfg)
-        .map(|t| t.access_token)
-        .ok_or_else(|| CoreError::Credentials("The sign-in has expired: sign in again.".into()))
-}
-
-/// The accounts the signed-in user may use (ListAccounts, every page).
-pub async fn accounts(cache_dir: &Path, cfg: &SsoConfig) -> Result<Vec<SsoAccount>, CoreError> {
-    let token = token_of(cache_dir, cfg)?;
-    let pages = portal(cfg)
-        .await
-        .list_accounts()
-        .access_token(token)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await;
-    let mut out = Vec::new();
-    for a in pages {
-        let a = a.map_err(|e| CoreError::from_sdk(e, "IAM Identity Center"))?;
-        out.push(SsoAccount {
-            id: a.account_id().unwrap_or_default().to_string(),
-            name: a.account_name().unwrap_or_default().to_string(),
-            email: a.email_address().unwrap_or_default().to_string(),
-        });
-    }
-    Ok(out)
-}
-
-/// The roles the user may take in an account (ListAccountRoles, every page).
-pub async fn roles(
-    cache_dir: &Path,
-    cfg: &SsoConfig,
-    account_id: &str,
-) -> Result<Vec<String>, CoreError> {
-    let token = token_of(cache_dir, cfg)?;
-    let pages = portal(cfg)
-        .await
-        .list_account_roles()
-        .access_token(token)
-        .account_id(account_id)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await;
-    let mut out = Vec::new();
-    for r in pages {
-        let r = r.map_err(|e| CoreError::from_sdk(e, "IAM Identity Center"))?;
-        out.push(r.role_name().unwrap_or_default().to_string());
-    }
-    Ok(out)
-}
-
-/// The profile the user chose, as `~/.aws/config` will hold it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewProfile {
-    pub account_id: String,
-    pub role_name: String,
-    /// The region SQS is used in.
-    pub region: String,
-}
-
-/// The AWS config file the CLI and SDKs read (AWS_CONFIG_FILE, else ~/.aws/config).
-pub fn config_path() -> Result<PathBuf, CoreError> {
-    if let Some(p) = std::env::var_os("AWS_CONFIG_FILE").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    let home = directories::BaseDirs::new()
-        .map(|b| b.home_dir().to_path_buf())
-        .ok_or_else(|| CoreError::Config("The home folder could not be found.".into()))?;
-    Ok(home.join(".aws").join("config"))
-}
-
-/// Adds `[profile NAME]` and its `[sso-session NAME]` to the AWS config file (the CLI and every
-/// SDK then have it too), after copying the file aside. Returns the copy's path, if there was a
-/// file. An existing profile of that name is never changed.
-pub fn write_profile(
-    path: &Path,
-    cfg: &SsoConfig,
-    p: &NewProfile,
-) -> Result<Option<PathBuf>, CoreError> {
-    let name = cfg.session_name.as_deref().unwrap_or_default();
-    // What goes into the file is checked, so nothing the portal sends can add a line to it.
-    let role_ok = !p.role_name.is_empty()
-        && p.role_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    if p.account_id.len() != 12 || !p.account_id.chars().all(|c| c.is_ascii_digit()) || !role_ok {
-        return Err(CoreError::Validation {
-            field: None,
-            message: "IAM Identity Center named an account or role that cannot be written to the AWS config file.".into(),
-        });
-    }
-    crate::regions::validate_aws_region(&p.region)?;
-    let old = match std::fs::read_to_string(path) {
-        Ok(t) => Some(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            return Err(CoreError::File(format!(
-                "{} could not be read: {}",
-                path.display(),
-                crate::atomic_file::describe(&e)
-            )))
-        }
-    };
-    let text = old.clone().unwrap_or_default();
-    let has = |header: &str| text.lines().any(|l| l.trim() == header);
-    if has(&format!("[profile {name}]")) {
-        return Err(CoreError::field(
-            "profile_name",
-            format!(
-                "{} already has a profile '{name}': pick another name.",
-                path.display()
-            ),
-        ));
-    }
-    let mut add = String::new();
-    if !text.is_empty() && !text.ends_with('\n') {
-        add.push('\n');
-    }
-    add.push_str(&format!(
-        "\n[profile {name}]\nsso_session = {name}\nsso_account_id = {}\nsso_role_name = {}\nregion = {}\n",
-        p.account_id, p.role_name, p.region
-    ));
-    if !has(&format!("[sso-session {name}]")) {
-        add.push_str(&format!(
-            "\n[sso-session {name}]\nsso_start_url = {}\nsso_region = {}\nsso_registration_scopes = {ACCOUNT_SCOPE}\n",
-            cfg.start_url, cfg.region
-        ));
-    }
-    let file_error = |e: std::io::Error| {
-        CoreError::File(format!(
-            "{} could not be written: {}",
-            path.display(),
-            crate::atomic_file::describe(&e)
-        ))
-    };
-    let backup = match &old {
-        Some(before) => {
-            let secs = DateTime::from(SystemTime::now()).secs();
-            let copy = path.with_extension(format!("sqs-pilot-backup-{secs}"));
-            crate::atomic_file::replace(&copy, |w| w.write_all(before.as_bytes()))
-                .map_err(file_error)?;
-            Some(copy)
-        }
-        None => {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(file_error)?;
-            }
-            None
-        }
-    };
-    crate::atomic_file::replace(path, |w| {
-        w.write_all(text.as_bytes())?;
-        w.write_all(add.as_bytes())
-    })
-    .map_err(file_error)?;
-    Ok(backup)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha1::{Digest, Sha1};
 
     #[tokio::test]
     async fn profiles_name_their_sso_session_or_carry_legacy_keys() {
@@ -647,80 +374,6 @@ mod tests {
         assert_eq!(
             cache_file(Path::new("/c"), &dev),
             Path::new("/c").join(format!("{}.json", hex::encode(Sha1::digest(b"corp"))))
-        );
-    }
-
-    #[test]
-    fn a_new_profile_is_added_after_a_backup_and_never_over_another() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config");
-        std::fs::write(&path, "[profile keep]\nregion = eu-west-1").unwrap();
-        let cfg = new_session("https://corp.awsapps.com/start/", "us-east-1", "corp").unwrap();
-        let p = NewProfile {
-            account_id: "111122223333".into(),
-            role_name: "QueueAdmin".into(),
-            region: "eu-west-1".into(),
-        };
-        let backup = write_profile(&path, &cfg, &p)
-            .unwrap()
-            .expect("a copy of the old file");
-        assert_eq!(
-            std::fs::read_to_string(&backup).unwrap(),
-            "[profile keep]\nregion = eu-west-1"
-        );
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(
-            text,
-            "[profile keep]\nregion = eu-west-1\n\n[profile corp]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = QueueAdmin\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"
-        );
-        let again = write_profile(&path, &cfg, &p).unwrap_err();
-        assert_eq!(again.payload().field.as_deref(), Some("profile_name"));
-        let sneaky = NewProfile {
-            role_name: "Admin\n[profile evil]".into(),
-            ..p.clone()
-        };
-        assert!(write_profile(&path, &cfg, &sneaky).is_err());
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "unchanged");
-        for (url, region, name, field) in [
-            (
-                "http://corp.awsapps.com/start",
-                "us-east-1",
-                "corp",
-                "start_url",
-            ),
-            (
-                "https://corp.awsapps.com/start",
-                "moon",
-                "corp",
-                "sso_region",
-            ),
-            (
-                "https://corp.awsapps.com/start",
-                "us-east-1",
-                "my corp",
-                "profile_name",
-            ),
-        ] {
-            let e = new_session(url, region, name).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some(field));
-        }
-    }
-
-    #[test]
-    fn the_cache_text_is_what_json_dumps_writes() {
-        let token = CachedToken {
-            start_url: "https://corp.awsapps.com/start".into(),
-            region: "eu-west-1".into(),
-            access_token: "at".into(),
-            expires_at: cli_time(1_800_000_000),
-            client_id: Some("cid".into()),
-            client_secret: Some("cs".into()),
-            registration_expires_at: Some(cli_time(1_900_000_000)),
-            refresh_token: None,
-        };
-        assert_eq!(
-            cache_text(&token),
-            r#"{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "at", "expiresAt": "2027-01-15T08:00:00Z", "clientId": "cid", "clientSecret": "cs", "registrationExpiresAt": "2030-03-17T17:46:40Z"}"#
         );
     }
 }

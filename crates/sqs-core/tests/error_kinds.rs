@@ -26,16 +26,7 @@ async fn a_profile_without_credentials_is_a_credentials_error() {
     let credentials = dir.path().join("credentials");
     std::fs::write(&credentials, "").unwrap();
     // This test binary holds only tests that do not read these variables otherwise.
-    std::env::set_var("AWS_CONFIG_FILE", &config);
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &credentials);
-    for v in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-    ] {
-        std::env::remove_var(v);
-    }
+    test_support::use_aws_files(&config, &credentials);
     // No instance metadata service to fall back on either.
     std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
     let conn = Connection {

@@ -31,16 +31,7 @@ async fn a_role_profile_assumes_its_role_and_the_identity_says_who() {
         "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = base-secret\n",
     )
     .unwrap();
-    std::env::set_var("AWS_CONFIG_FILE", &config);
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &credentials);
-    for v in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-    ] {
-        std::env::remove_var(v);
-    }
+    test_support::use_aws_files(&config, &credentials);
 
     let listed = profiles::list_profiles().await;
     let admin = listed

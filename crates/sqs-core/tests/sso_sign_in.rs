@@ -44,16 +44,7 @@ async fn the_device_sign_in_fills_the_shared_cache_and_the_profile_then_works() 
     let home = tempfile::tempdir().unwrap();
     let config = write_config(home.path(), &stub.url, &moto.endpoint());
     std::env::set_var("HOME", home.path());
-    std::env::set_var("AWS_CONFIG_FILE", &config);
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.path().join("none"));
-    for v in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-    ] {
-        std::env::remove_var(v);
-    }
+    test_support::use_aws_files(&config, &home.path().join("none"));
     let cache_dir = sso::default_cache_dir().unwrap();
     assert!(cache_dir.starts_with(home.path()));
 

@@ -331,3 +331,19 @@ pub fn own_address() -> String {
     assert!(!ip.is_loopback(), "no address besides the loopback one");
     ip.to_string()
 }
+
+/// Points this process's AWS SDK at the given config and credentials files and removes the
+/// variables that would win over them (keys, session token, AWS_PROFILE). For test binaries
+/// whose tests do not read these variables otherwise: the environment is the process's.
+pub fn use_aws_files(config: &std::path::Path, credentials: &std::path::Path) {
+    std::env::set_var("AWS_CONFIG_FILE", config);
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", credentials);
+    for v in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+    ] {
+        std::env::remove_var(v);
+    }
+}

@@ -1025,6 +1025,7 @@ async fn sso_scenario(c: &Client, stub: &SsoStub, opened_log: &Path, home: &Path
     )
     .await?;
     screenshot("e2e-sso-needed.png");
+    css(c, "#sso-sign-in").await?;
     click(c, "#sso-sign-in-again").await?;
     text_contains(c, "#sso-user-code", "ABCD-EFGH").await?;
     text_contains(c, "#sso-status", "Waiting for your approval").await?;
@@ -1141,6 +1142,9 @@ async fn mfa_scenario(c: &Client) -> Result<()> {
     click(c, r#"dialog button[type="submit"]"#).await?;
     gone(c, "dialog[open]").await?;
     text_contains(c, "form.mfa", "arn:aws:iam::123456789012:mfa/alice").await?;
+    // A role profile is not an SSO one: no sign-in is offered.
+    css(c, "#whoami").await?;
+    gone(c, "#sso-sign-in").await?;
     axe(c, "the MFA code form").await?;
     type_into(c, "#mfa-code", "12ab").await?;
     click(c, "#mfa-send").await?;

@@ -99,20 +99,7 @@ pub async fn sso_start_new_session(
 ) -> CommandResult<SignInStarted> {
     state.ensure_proxy().await;
     let cfg = session_of(&session)?;
-    if sso::config_path()
-        .ok()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .is_some_and(|t| {
-            t.lines()
-                .any(|l| l.trim() == format!("[profile {}]", session.profile_name.trim()))
-        })
-    {
-        return Err(CoreError::field(
-            "profile_name",
-            "Your AWS config already has a profile of this name: pick another name, or use that profile.",
-        )
-        .into());
-    }
+    sso::profile_name_free(&sso::config_path()?, &session.profile_name)?;
     let (pending, authorization) = sso::start(&cfg).await?;
     Ok(begin(&sign_ins, &jobs, job_id, pending, authorization))
 }

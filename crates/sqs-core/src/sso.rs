@@ -22,7 +22,9 @@ use crate::sso_cache::cli_time;
 pub use crate::sso_cache::{
     cache_file, cache_text, cached, default_cache_dir, write_cache, CachedToken,
 };
-pub use crate::sso_portal::{accounts, config_path, roles, write_profile, NewProfile, SsoAccount};
+pub use crate::sso_portal::{
+    accounts, config_path, profile_name_free, roles, write_profile, NewProfile, SsoAccount,
+};
 
 /// The scope that lets a token list accounts and roles and get role credentials.
 pub(crate) const ACCOUNT_SCOPE: &str = "sso:account:access";

@@ -34,25 +34,24 @@ fn token_of(cache_dir: &Path, cfg: &SsoConfig) -> Result<String, CoreError> {
 /// The accounts the signed-in user may use (ListAccounts, every page).
 pub async fn accounts(cache_dir: &Path, cfg: &SsoConfig) -> Result<Vec<SsoAccount>, CoreError> {
     let token = token_of(cache_dir, cfg)?;
-    let pages = portal(cfg)
+    let found = portal(cfg)
         .await
         .list_accounts()
         .access_token(token)
         .into_paginator()
         .items()
         .send()
-        .collect::<Vec<_>>()
-        .await;
-    let mut out = Vec::new();
-    for a in pages {
-        let a = a.map_err(|e| CoreError::from_sdk(e, "IAM Identity Center"))?;
-        out.push(SsoAccount {
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| CoreError::from_sdk(e, "IAM Identity Center"))?;
+    Ok(found
+        .into_iter()
+        .map(|a| SsoAccount {
             id: a.account_id().unwrap_or_default().to_string(),
             name: a.account_name().unwrap_or_default().to_string(),
             email: a.email_address().unwrap_or_default().to_string(),
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// The roles the user may take in an account (ListAccountRoles, every page).
@@ -62,7 +61,7 @@ pub async fn roles(
     account_id: &str,
 ) -> Result<Vec<String>, CoreError> {
     let token = token_of(cache_dir, cfg)?;
-    let pages = portal(cfg)
+    let found = portal(cfg)
         .await
         .list_account_roles()
         .access_token(token)
@@ -70,14 +69,13 @@ pub async fn roles(
         .into_paginator()
         .items()
         .send()
-        .collect::<Vec<_>>()
-        .await;
-    let mut out = Vec::new();
-    for r in pages {
-        let r = r.map_err(|e| CoreError::from_sdk(e, "IAM Identity Center"))?;
-        out.push(r.role_name().unwrap_or_default().to_string());
-    }
-    Ok(out)
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| CoreError::from_sdk(e, "IAM Identity Center"))?;
+    Ok(found
+        .into_iter()
+        .map(|r| r.role_name().unwrap_or_default().to_string())
+        .collect())
 }
 
 /// The profile the user chose, as `~/.aws/config` will hold it.
@@ -98,6 +96,30 @@ pub fn config_path() -> Result<PathBuf, CoreError> {
         .map(|b| b.home_dir().to_path_buf())
         .ok_or_else(|| CoreError::Config("The home folder could not be found.".into()))?;
     Ok(home.join(".aws").join("config"))
+}
+
+fn has_section(text: &str, header: &str) -> bool {
+    text.lines().any(|l| l.trim() == header)
+}
+
+fn name_is_free(text: &str, path: &Path, name: &str) -> Result<(), CoreError> {
+    if has_section(text, &format!("[profile {name}]")) {
+        return Err(CoreError::field(
+            "profile_name",
+            format!(
+                "{} already has a profile '{name}': pick another name, or use that profile.",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the AWS config file at `path` has no profile `name` yet (a missing file has none):
+/// checked before a sign-in for a new profile starts, and again when it is written.
+pub fn profile_name_free(path: &Path, name: &str) -> Result<(), CoreError> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    name_is_free(&text, path, name.trim())
 }
 
 /// Adds `[profile NAME]` and its `[sso-session NAME]` to the AWS config file (the CLI and every
@@ -133,16 +155,7 @@ pub fn write_profile(
         }
     };
     let text = old.clone().unwrap_or_default();
-    let has = |header: &str| text.lines().any(|l| l.trim() == header);
-    if has(&format!("[profile {name}]")) {
-        return Err(CoreError::field(
-            "profile_name",
-            format!(
-                "{} already has a profile '{name}': pick another name.",
-                path.display()
-            ),
-        ));
-    }
+    name_is_free(&text, path, name)?;
     let mut add = String::new();
     if !text.is_empty() && !text.ends_with('\n') {
         add.push('\n');
@@ -151,7 +164,7 @@ pub fn write_profile(
         "\n[profile {name}]\nsso_session = {name}\nsso_account_id = {}\nsso_role_name = {}\nregion = {}\n",
         p.account_id, p.role_name, p.region
     ));
-    if !has(&format!("[sso-session {name}]")) {
+    if !has_section(&text, &format!("[sso-session {name}]")) {
         add.push_str(&format!(
             "\n[sso-session {name}]\nsso_start_url = {}\nsso_region = {}\nsso_registration_scopes = {ACCOUNT_SCOPE}\n",
             cfg.start_url, cfg.region

@@ -1,6 +1,6 @@
 // Unit tests of the wording of numbers, sizes and durations.
 import { describe, expect, it } from 'vitest';
-import { ago, duration, size } from './format';
+import { ago, clockTime, dateAndTime, duration, size } from './format';
 
 describe('duration', () => {
   it('reads like a person would say it', () => {
@@ -30,5 +30,14 @@ describe('ago', () => {
     expect(ago(now - 300, now)).toBe('5 minutes ago');
     expect(ago(now - 3 * 86400, now)).toBe('3 days ago');
     expect(ago(now - 3600, now)).toBe('1 hour ago');
+  });
+});
+
+describe('clockTime and dateAndTime', () => {
+  it('write a moment as toLocaleTimeString and toLocaleString do, with formatters made once', () => {
+    for (const t of [Date.UTC(2026, 11, 2, 14, 5, 9), Date.UTC(1999, 0, 31, 23, 59, 59)]) {
+      expect(clockTime(t)).toBe(new Date(t).toLocaleTimeString());
+      expect(dateAndTime(t)).toBe(new Date(t).toLocaleString());
+    }
   });
 });

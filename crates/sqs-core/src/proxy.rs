@@ -239,14 +239,15 @@ fn proxy_for(endpoint: Option<&str>) -> ProxyConfig {
     }
 }
 
-/// The SDK's HTTPS client (rustls, as the SDK's default) with the proxy rule for `endpoint`.
+/// The SDK's HTTPS client (rustls with ring) with the proxy rule for `endpoint`: every SDK client
+/// the app makes gets one, so the SDK's default client (rustls with aws-lc) is not built in.
 pub fn http_client(endpoint: Option<&str>) -> SharedHttpClient {
     let proxy = proxy_for(endpoint);
     Builder::new().build_with_connector_fn(move |settings, components| {
         let mut b = Connector::builder()
             .proxy_config(proxy.clone())
             .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
+                tls::rustls_provider::CryptoMode::Ring,
             ));
         b.set_connector_settings(settings.cloned());
         if let Some(c) = components {

@@ -134,12 +134,29 @@ const TOUR_STEPS = new Set(['create_queue', 'send_message', 'bulk_send', 'poll_m
 /** Fired on the window after such a command succeeded, so the tour can read its progress again. */
 export const TOUR_EVENT = 'sqs-pilot:tour';
 
+/** Commands begun and still running, other than the usage meter's own: while none has begun or
+    run since its last look, no request can have been sent and the meter need not ask. */
+const activity = { started: 0, running: 0 };
+const QUIET = new Set(['connection_usage', 'app_ready']);
+
+/** A number that changes whenever a command starts, and stays changing while any runs. */
+export function activitySeen(): number {
+  return activity.running > 0 ? -1 : activity.started;
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   let result: T;
+  const counted = !QUIET.has(cmd);
+  if (counted) {
+    activity.started++;
+    activity.running++;
+  }
   try {
     result = await invoke<T>(cmd, args);
   } catch (e) {
     throw toApiError(e);
+  } finally {
+    if (counted) activity.running--;
   }
   if (TOUR_STEPS.has(cmd) && typeof window.dispatchEvent === 'function') window.dispatchEvent(new Event(TOUR_EVENT));
   return result;

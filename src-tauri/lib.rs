@@ -49,6 +49,11 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
                 &sandbox::app_data_dir(),
             )));
             window_fit::fit_main_window(app);
+            // Ask which keychain is in use now, while the window loads, not when the page asks.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle.state::<AppState>().keychain_backend().await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -27,6 +27,9 @@ pub struct AppState {
     /// Set once the app's proxy (and its password, from the keychain) is in use: read on the
     /// first client, not at start-up, so a start never waits for the keychain.
     proxy_ready: tokio::sync::OnceCell<()>,
+    /// Which keychain is in use: asked once, in the background from start-up (on Linux it is a
+    /// D-Bus round trip the first screen should not wait for).
+    keychain: tokio::sync::OnceCell<&'static str>,
 }
 
 impl AppState {
@@ -50,7 +53,21 @@ impl AppState {
             sandbox: std::sync::Mutex::new(Err("The local sandbox has not started yet.".into())),
             restarting: Mutex::new(()),
             proxy_ready: tokio::sync::OnceCell::new(),
+            keychain: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The keychain backend's name ("Secret Service", "mock", "unavailable", ...), asked once.
+    pub async fn keychain_backend(&self) -> &'static str {
+        *self
+            .keychain
+            .get_or_init(|| async {
+                let store = self.secrets.clone();
+                tokio::task::spawn_blocking(move || store.backend())
+                    .await
+                    .unwrap_or("unavailable")
+            })
+            .await
     }
 
     /// Adds a sentence the user is told at start-up (after any already there).

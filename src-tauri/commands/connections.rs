@@ -48,13 +48,9 @@ fn views(cfg: &AppConfig, sandbox_url: Option<&str>) -> Vec<ConnectionView> {
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> {
+    let keychain = state.keychain_backend().await.to_string();
     let cfg = state.config.lock().await;
     let notice = state.notice.lock().map(|mut n| n.take()).unwrap_or(None);
-    let store = state.secrets.clone();
-    let keychain = tokio::task::spawn_blocking(move || store.backend())
-        .await
-        .unwrap_or("unavailable")
-        .to_string();
     let sandbox = state.sandbox_url();
     Ok(AppStatus {
         connections: views(&cfg, sandbox.as_deref().ok()),

@@ -256,6 +256,8 @@ async fn window_figures(bin: &Path, runs: usize, messages: usize) -> Result<Wind
     let c = &app.client;
     let result: Result<WindowFigures> = async {
         common::css(c, r#".layout[data-started="true"]"#).await?;
+        // The first open is measured once the page has loaded what the first clicks need.
+        common::css(c, r#"html[data-preloaded="true"]"#).await?;
         let sandbox_url = common::text_of(c, ".queues .target")
             .await?
             .unwrap_or_default();

@@ -4,12 +4,20 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// `painted`: ms from the page's navigation to its paint, as SQS Pilot's ready line gives it.
 #[tauri::command]
-fn ready() {
-    eprintln!("ready: blank page shown");
+fn ready(painted: f64) {
+    let ms = STARTED.get().map_or(0, |t| t.elapsed().as_millis());
+    eprintln!("ready: blank page shown ({ms} ms after start; page: painted {painted:.0})");
 }
 
 fn main() {
+    STARTED.get_or_init(Instant::now);
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![ready])
         .run(tauri::generate_context!())

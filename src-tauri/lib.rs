@@ -49,10 +49,19 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
                 &sandbox::app_data_dir(),
             )));
             window_fit::fit_main_window(app);
-            // Ask which keychain is in use now, while the window loads, not when the page asks.
+            // While the window loads: which keychain is in use, and the client the first list
+            // will need (its TLS roots and proxy; ~50 ms in a debug build), not when the page asks.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                handle.state::<AppState>().keychain_backend().await;
+                let state = handle.state::<AppState>();
+                state.keychain_backend().await;
+                let first = state.config.lock().await.last_used.clone();
+                let first = first.unwrap_or_else(|| sqs_core::connection::SANDBOX_ID.to_string());
+                if let Err(e) = state.client(&first).await {
+                    // The page's own request meets the same error and shows it.
+                    tracing::debug!("the first connection's client: {e}");
+                }
+                tracing::debug!("first client ready at {} ms", since_start_ms());
             });
             Ok(())
         })

@@ -63,9 +63,11 @@ impl AppState {
             .keychain
             .get_or_init(|| async {
                 let store = self.secrets.clone();
-                tokio::task::spawn_blocking(move || store.backend())
+                let name = tokio::task::spawn_blocking(move || store.backend())
                     .await
-                    .unwrap_or("unavailable")
+                    .unwrap_or("unavailable");
+                tracing::debug!("keychain known at {} ms", crate::since_start_ms());
+                name
             })
             .await
     }

@@ -1,7 +1,7 @@
 // Start-up: the queue list of the connection used last is asked for while the page is still
 // rendering, instead of after. The guess is remembered in this webview's storage; a wrong guess
 // costs one listing that nobody reads.
-import { api, type QueueRow } from './api';
+import { api, type AppStatus, type QueueRow, type Region } from './api';
 
 const LAST = 'sqs-pilot.last-connection';
 let early: { id: string; list: Promise<QueueRow[]> } | null = null;
@@ -20,6 +20,24 @@ export function takePrefetched(id: string): Promise<QueueRow[]> | null {
   const list = early.list;
   early = null;
   return list;
+}
+
+let firstStatus: Promise<[AppStatus, Region[]]> | null = null;
+
+/** Asks for the app's status, the regions and the first list at once, before the page mounts
+    (main.ts), so the answers travel while it renders. */
+export function startEarly(): void {
+  performance.mark('script');
+  prefetchFirstList();
+  firstStatus = Promise.all([api.appStatus(), api.listRegions()]);
+  firstStatus.catch(() => {}); // read (and reported) by App
+}
+
+/** The early status and regions, once; asked for again after that (a retry). */
+export function takeStatus(): Promise<[AppStatus, Region[]]> {
+  const early = firstStatus;
+  firstStatus = null;
+  return early ?? Promise.all([api.appStatus(), api.listRegions()]);
 }
 
 /** Remembers which connection is shown, for the next start. */

@@ -102,7 +102,10 @@ fn stop(child: &mut Child) {
 
 /// Launches `bin`, waits for its "ready:" line on stderr, then lets it settle and reads its
 /// memory. Returns (ms from launch to ready, idle PSS in MiB, idle PSS by process).
-fn launch(bin: &Path, config: &Path, data: &Path) -> Result<(f64, f64, Vec<(String, f64)>)> {
+/// PSS in MiB by process name.
+type Parts = Vec<(String, f64)>;
+
+fn launch(bin: &Path, config: &Path, data: &Path) -> Result<(f64, f64, Parts)> {
     let start = Instant::now();
     let mut child = Command::new(bin)
         .env("SQS_PILOT_CONFIG_DIR", config)
@@ -492,7 +495,7 @@ fn group_thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

@@ -35,6 +35,8 @@ step "Frontend build" npm --prefix ui run --silent build -- --logLevel warn
 step "Frontend type check" npm --prefix ui run --silent check
 step "Frontend unit tests" npm --prefix ui run --silent test
 step "Clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+# --all-targets leaves out the benchmark's driver (test = false): lint it by name.
+step "Clippy for the benchmark driver" cargo clippy --test app_bench --quiet -- -D warnings
 # The Windows and macOS code paths (keychain backends, paths, the shell) compile and lint clean.
 step "Clippy for Windows (x86_64-pc-windows-gnu)" \
   cargo clippy --target x86_64-pc-windows-gnu --workspace --all-targets --quiet -- -D warnings

@@ -37,35 +37,45 @@ export function size(bytes: number): string {
   return `${text} ${units[i]}`;
 }
 
-const countFormat = new Intl.NumberFormat();
+/** A value made on first use, then kept: an ICU formatter loads its locale data (megabytes,
+    milliseconds) when made, which the first screen should not pay for one it does not show. */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
+const countFormat = once(() => new Intl.NumberFormat());
 
 /** 1234567 → "1,234,567" in the user's locale. */
 export function count(n: number): string {
-  return countFormat.format(n);
+  return countFormat().format(n);
 }
 
 // Each date formatter is made once. `Date.prototype.toLocale…String()` builds a new ICU
 // formatter on every call, in memory WebKit's garbage collector does not count, so it is
 // collected late: a table that wrote two per row grew WebKit by ~90 KiB per row scrolled past.
-const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric' });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
+const dateFormat = once(() => new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' }));
+const timeFormat = once(() => new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric' }));
+const dateTimeFormat = once(
+  () =>
+    new Intl.DateTimeFormat(undefined, {
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    }),
+);
 
 /** The time of day of a moment (epoch milliseconds), as `toLocaleTimeString()` writes it. */
 export function clockTime(epochMs: number): string {
-  return timeFormat.format(epochMs);
+  return timeFormat().format(epochMs);
 }
 
 /** A moment's date and time (epoch milliseconds), as `toLocaleString()` writes it. */
 export function dateAndTime(epochMs: number): string {
-  return dateTimeFormat.format(epochMs);
+  return dateTimeFormat().format(epochMs);
 }
 
 /** A past moment relative to `now`: "just now", "5 minutes ago", "3 days ago", or a date. */
@@ -75,7 +85,7 @@ export function ago(epochSeconds: number, now: number = Date.now() / 1000): stri
   if (d < 3600) return plural(Math.round(d / 60), 'minute') + ' ago';
   if (d < 86400) return plural(Math.round(d / 3600), 'hour') + ' ago';
   if (d < 86400 * 30) return plural(Math.round(d / 86400), 'day') + ' ago';
-  return dateFormat.format(epochSeconds * 1000);
+  return dateFormat().format(epochSeconds * 1000);
 }
 
 function plural(n: number, unit: string): string {

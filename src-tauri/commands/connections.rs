@@ -48,6 +48,7 @@ fn views(cfg: &AppConfig, sandbox_url: Option<&str>) -> Vec<ConnectionView> {
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> {
+    tracing::debug!("app_status asked at {} ms", crate::since_start_ms());
     let keychain = state.keychain_backend().await.to_string();
     let cfg = state.config.lock().await;
     let notice = state.notice.lock().map(|mut n| n.take()).unwrap_or(None);

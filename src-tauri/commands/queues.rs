@@ -16,8 +16,11 @@ pub async fn list_queues(
     connection_id: String,
     prefix: Option<String>,
 ) -> CommandResult<Vec<QueueRow>> {
+    tracing::debug!("list_queues asked at {} ms", crate::since_start_ms());
     let client = state.client(&connection_id).await?;
-    Ok(queues::list_queues(&client, prefix.as_deref()).await?)
+    let rows = queues::list_queues(&client, prefix.as_deref()).await?;
+    tracing::debug!("list_queues answered at {} ms", crate::since_start_ms());
+    Ok(rows)
 }
 
 /// Message counts for the queues the list currently shows.

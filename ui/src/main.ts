@@ -13,5 +13,6 @@ if (/Linux/.test(navigator.userAgent) && !/Android/.test(navigator.userAgent)) {
 startEarly();
 
 const app = mount(App, { target: document.getElementById('app')! });
+performance.mark('mounted');
 
 export default app;

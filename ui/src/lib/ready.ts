@@ -17,6 +17,7 @@ export function reportReady(afterwards: () => void) {
       for (const m of performance.getEntriesByType('mark')) marks[m.name] = m.startTime;
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
       if (nav) marks.dom_loaded = nav.domContentLoadedEventEnd;
+      if (nav) marks.html_loaded = nav.responseEnd;
       void api.appReady(marks).catch(() => {});
     }),
   );

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+pub mod memory;
 mod sandbox;
 mod state;
 mod window_fit;

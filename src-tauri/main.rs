@@ -4,5 +4,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    sqs_pilot::memory::give_back_freed_memory();
     sqs_pilot::run();
 }

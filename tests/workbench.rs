@@ -1,7 +1,8 @@
 //! End-to-end, the queue page as a workbench: the seed console flow by keyboard alone (focus
 //! never falls to the page body), the tour following the user, the layout at 1200×760 and at the
 //! minimum window size (table and details pane never overlap; body and attributes in view),
-//! axe-core on every main screen in light and dark, and the "say what happened" sentences.
+//! axe-core on every main screen in light and dark, the "say what happened" sentences, and
+//! Up/Down past the rows a virtualized table draws (focus follows the opened message).
 //! Run inside scripts/with-keyring.sh (Xvfb, D-Bus, gnome-keyring) by the test command.
 
 mod common;
@@ -520,4 +521,77 @@ async fn each_surprise_gets_a_sentence_that_says_what_happened() {
         .await
         .context("say what happened");
     app.finish("say-what-happened", result).await;
+}
+
+/// Up/Down past the rows drawn: the table scrolls, its row elements are reused for other
+/// messages, and the keyboard focus stays on the opened message's row (never on the body, never
+/// on a reused row now showing another message).
+async fn arrow_keys_past_the_rows_drawn(c: &Client) -> Result<()> {
+    let sdk = sandbox_sdk(c).await?;
+    window_size(c, 1200, 760).await?;
+    let url = test_support::create_queue(&sdk, "walk").await;
+    for i in 0..60 {
+        sdk.send_message()
+            .queue_url(&url)
+            .message_body(format!("walk {i:02}"))
+            .send()
+            .await?;
+    }
+    click(c, "#refresh-queues").await?;
+    click(c, r#"[data-queue-name="walk"] .qname"#).await?;
+    click(c, "#tab-messages").await?;
+    click(c, "#poll-start").await?;
+    text_contains(c, "#poll-received", "60 received").await?;
+    css(c, r#"#poll-start[data-polling="false"]"#).await?;
+    click(c, r#"[data-message-id] .link"#).await?;
+    css(c, "#msg-drawer").await?;
+    for i in 0..40 {
+        press(c, "\u{E015}", &format!("Down ({})", i + 1)).await?;
+        focus_kept(c, "Down").await?;
+    }
+    // The opened row is the 41st message (row index 42: the header is 1), it holds the focus,
+    // and the table scrolled to it.
+    let state = js(
+        c,
+        "const open = document.querySelector('.mrow.open'); \
+         return { row: open && open.getAttribute('aria-rowindex'), \
+                  focusInOpen: !!open && open.contains(document.activeElement), \
+                  scrolled: document.getElementById('msg-table').scrollTop };",
+    )
+    .await?;
+    ensure!(
+        state["row"] == "42",
+        "the opened row after 40 × Down: {state}"
+    );
+    ensure!(
+        state["focusInOpen"] == true,
+        "focus is not on the opened row: {state}"
+    );
+    ensure!(
+        state["scrolled"].as_f64().unwrap_or(0.0) > 0.0,
+        "the table did not scroll: {state}"
+    );
+    let id = js(
+        c,
+        "return document.querySelector('.mrow.open').dataset.messageId;",
+    )
+    .await?;
+    let shown = js(
+        c,
+        "return document.activeElement.closest('[data-message-id]').dataset.messageId;",
+    )
+    .await?;
+    ensure!(
+        id == shown,
+        "focus is on {shown}, the opened message is {id}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus and gnome-keyring: make test runs it in scripts/with-keyring.sh"]
+async fn arrow_keys_walk_past_the_rows_drawn_and_focus_follows_the_opened_message() {
+    let app = App::open().await;
+    let result = arrow_keys_past_the_rows_drawn(&app.client).await;
+    app.finish("workbench-arrow-walk", result).await;
 }

@@ -77,7 +77,10 @@ fn write_capability() {
 "#,
         permissions.join(",\n")
     );
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/default.json");
+    // Read at run time, not with env!(): a build script compiled in another checkout that
+    // shares the target directory (CI's clean checkout) would otherwise write there.
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let path = std::path::Path::new(&dir).join("capabilities/default.json");
     if std::fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {
         std::fs::write(&path, json).expect("write capabilities/default.json");
     }

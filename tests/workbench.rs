@@ -545,45 +545,40 @@ async fn arrow_keys_past_the_rows_drawn(c: &Client) -> Result<()> {
     css(c, r#"#poll-start[data-polling="false"]"#).await?;
     click(c, r#"[data-message-id] .link"#).await?;
     css(c, "#msg-drawer").await?;
+    // After each Down, and after the frames in which the table's scroll event lands, the
+    // opened row is the next message and the focus is on that row (the rows are reused as the
+    // table scrolls, so a row focused too early would show another message by then).
+    const AFTER_FRAMES: &str = "const done = arguments[arguments.length - 1]; \
+        requestAnimationFrame(() => requestAnimationFrame(() => { \
+          const open = document.querySelector('.mrow.open'); \
+          const at = document.activeElement && document.activeElement.closest('[data-message-id]'); \
+          done({ row: open && open.getAttribute('aria-rowindex'), \
+                 open: open && open.dataset.messageId, focused: at && at.dataset.messageId, \
+                 scrolled: document.getElementById('msg-table').scrollTop }); }));";
+    let mut state = serde_json::Value::Null;
     for i in 0..40 {
         press(c, "\u{E015}", &format!("Down ({})", i + 1)).await?;
         focus_kept(c, "Down").await?;
+        state = bounded(
+            "the table after Down",
+            c.execute_async(AFTER_FRAMES, vec![]),
+        )
+        .await?;
+        // Row index i + 3: the header is row 1 and the first message, opened by the click, row 2.
+        ensure!(
+            state["row"] == (i + 3).to_string().as_str(),
+            "the opened row after {} × Down: {state}",
+            i + 1
+        );
+        ensure!(
+            !state["open"].is_null() && state["focused"] == state["open"],
+            "after {} × Down the focus is not on the opened message's row: {state}",
+            i + 1
+        );
     }
-    // The opened row is the 41st message (row index 42: the header is 1), it holds the focus,
-    // and the table scrolled to it.
-    let state = js(
-        c,
-        "const open = document.querySelector('.mrow.open'); \
-         return { row: open && open.getAttribute('aria-rowindex'), \
-                  focusInOpen: !!open && open.contains(document.activeElement), \
-                  scrolled: document.getElementById('msg-table').scrollTop };",
-    )
-    .await?;
-    ensure!(
-        state["row"] == "42",
-        "the opened row after 40 × Down: {state}"
-    );
-    ensure!(
-        state["focusInOpen"] == true,
-        "focus is not on the opened row: {state}"
-    );
     ensure!(
         state["scrolled"].as_f64().unwrap_or(0.0) > 0.0,
         "the table did not scroll: {state}"
-    );
-    let id = js(
-        c,
-        "return document.querySelector('.mrow.open').dataset.messageId;",
-    )
-    .await?;
-    let shown = js(
-        c,
-        "return document.activeElement.closest('[data-message-id]').dataset.messageId;",
-    )
-    .await?;
-    ensure!(
-        id == shown,
-        "focus is on {shown}, the opened message is {id}"
     );
     Ok(())
 }

@@ -5,5 +5,6 @@
 
 fn main() {
     sqs_pilot::memory::give_back_freed_memory();
+    sqs_pilot::memory::interpret_javascript();
     sqs_pilot::run();
 }

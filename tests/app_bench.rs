@@ -4,6 +4,7 @@
 //!
 //! Usage: app_bench --ours BIN --blank BIN [--runs N] [--messages N] [--deb-ours F] [--deb-blank F]
 //!        [--installed BIN] [--cpu-seconds S] [--minutes M]
+//!        [--window-only | --long-only | --start-only] (one part alone, for trying a change)
 //!
 //! The long phase runs two windows side by side: one idle on a list of 1,000 queues (its CPU
 //! over `--cpu-seconds` alone, then its requests over `--minutes`), one running the simulator
@@ -39,6 +40,8 @@ struct Args {
     window_only: bool,
     /// Only the long phase, its rows printed (an hour's run apart from the rest).
     long_only: bool,
+    /// Only the launches, their medians printed (`--blank` may be another build of the app).
+    start_only: bool,
 }
 
 fn args() -> Result<Args> {
@@ -67,6 +70,7 @@ fn args() -> Result<Args> {
         minutes: map.get("minutes").map_or(Ok(60.0), |v| v.parse())?,
         window_only: map.contains_key("window-only"),
         long_only: map.contains_key("long-only"),
+        start_only: map.contains_key("start-only"),
     })
 }
 
@@ -615,6 +619,16 @@ async fn main() -> Result<()> {
         blank_ms.push(ms);
         blank_pss.push(pss);
         blank_parts = parts;
+    }
+    if a.start_only {
+        println!(
+            "start: {} vs {}; idle PSS: {} vs {}",
+            fmt(&ours_ms, "ms", 0),
+            fmt(&blank_ms, "ms", 0),
+            fmt(&ours_pss, "MiB", 1),
+            fmt(&blank_pss, "MiB", 1)
+        );
+        return Ok(());
     }
     let installed = match &a.installed {
         Some(bin) => Some(launch(bin, dirs[0].path(), dirs[1].path())?),

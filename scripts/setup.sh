@@ -11,12 +11,13 @@ CACHE=${SQS_PILOT_CACHE:-$HOME/.cache/sqs-pilot-tools}
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# System packages (Tauri's WebKitGTK stack; the test display, keychain and WebDriver).
+# System packages (Tauri's WebKitGTK stack; the test display, keychain and WebDriver; a headless
+# Chromium for the test that attacks the sandbox from a web page).
 apt_run=(build-essential pkg-config file curl wget xdg-utils libssl-dev libwebkit2gtk-4.1-dev
   libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev libsecret-1-dev gnome-keyring dbus dbus-x11 mold)
 apt_test=(xvfb xauth webkit2gtk-driver libsecret-tools imagemagick x11-utils python3-venv
-  gcc-mingw-w64-x86-64 tinyproxy)
+  gcc-mingw-w64-x86-64 tinyproxy chromium-headless-shell)
 wanted=("${apt_run[@]}")
 [ "$mode" = test ] && wanted+=("${apt_test[@]}")
 missing=()

@@ -48,8 +48,14 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
   step "Generated TypeScript types are committed" \
     bash -c 'test -z "$(git status --porcelain -- ui/src/lib/bindings)" || { git status --short -- ui/src/lib/bindings; echo "ui/src/lib/bindings is out of date: commit the regenerated files"; exit 1; }'
 fi
+# The disk-full tests mount a tmpfs: they run (among the ignored tests) only as root.
+not_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  echo "SKIPPED: the disk-full tests (a_full_disk_*) need root to mount a tmpfs"
+  not_root=(--skip a_full_disk)
+fi
 cargo_test_in_keyring() {
-  scripts/with-keyring.sh cargo test --workspace -- --ignored --skip a_locked_keychain 2>&1 | tee -a "$results"
+  scripts/with-keyring.sh cargo test --workspace -- --ignored --skip a_locked_keychain "${not_root[@]}" 2>&1 | tee -a "$results"
   # This one locks the keychain (nothing can unlock it without a prompt): a session of its own.
   scripts/with-keyring.sh cargo test --test e2e -- --ignored --exact \
     a_locked_keychain_refuses_a_new_secret_and_the_connection_keeps_working 2>&1 | tee -a "$results"

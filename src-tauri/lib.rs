@@ -6,6 +6,7 @@ mod error;
 pub mod memory;
 mod sandbox;
 mod state;
+mod test_hooks;
 mod window_fit;
 
 pub use error::CommandError;

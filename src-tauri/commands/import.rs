@@ -2,8 +2,8 @@
 //! dialog and read here in Rust (the webview gets a name and an id, never the contents or the
 //! path), previewed on the blocking pool, and sent as a stream with progress and Stop; a note
 //! of how far it got is kept on disk until it ends (`import_journal.rs`), so a crash is told.
-//! `SQS_PILOT_IMPORT_FILE` stands in for the dialog in the window tests (WebDriver cannot
-//! drive a native dialog).
+//! In debug builds `SQS_PILOT_IMPORT_FILE` stands in for the dialog in the window tests
+//! (`test_hooks.rs`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,9 +26,6 @@ use crate::commands::jobs::Jobs;
 use crate::commands::tour;
 use crate::error::CommandResult;
 use crate::state::AppState;
-
-/// Stands in for the file dialog (window tests).
-pub const IMPORT_FILE_ENV: &str = "SQS_PILOT_IMPORT_FILE";
 
 /// The files the user chose, by the id the webview knows them by.
 #[derive(Default)]
@@ -65,7 +62,7 @@ pub async fn choose_import_file<R: Runtime>(
     app: AppHandle<R>,
     files: State<'_, ImportFiles>,
 ) -> CommandResult<Option<ChosenFile>> {
-    let path = match std::env::var_os(IMPORT_FILE_ENV).filter(|p| !p.is_empty()) {
+    let path = match crate::test_hooks::import_file() {
         Some(p) => PathBuf::from(p),
         None => {
             let chosen = app

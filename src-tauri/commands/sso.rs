@@ -30,13 +30,13 @@ pub struct SignInStarted {
     pub opened: bool,
 }
 
-/// Opens an https page in the system browser. In tests, `SQS_PILOT_OPEN_URL_LOG` names a file the
-/// address is appended to instead, so no browser starts.
+/// Opens an https page in the system browser. In debug builds' tests, `SQS_PILOT_OPEN_URL_LOG`
+/// names a file the address is appended to instead, so no browser starts.
 fn open_in_browser(url: &str) -> bool {
     if !url.starts_with("https://") {
         return false;
     }
-    if let Some(log) = std::env::var_os("SQS_PILOT_OPEN_URL_LOG") {
+    if let Some(log) = crate::test_hooks::open_url_log() {
         use std::io::Write;
         return std::fs::OpenOptions::new()
             .create(true)

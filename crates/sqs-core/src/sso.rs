@@ -126,8 +126,8 @@ pub struct DeviceAuthorization {
     pub expires_in_s: u32,
 }
 
-/// A sign-in waiting for the user's approval.
-#[derive(Debug)]
+/// A sign-in waiting for the user's approval. Its `Debug` hides the client secret and the
+/// device code.
 pub struct PendingSignIn {
     config: SsoConfig,
     client: aws_sdk_ssooidc::Client,
@@ -137,6 +137,20 @@ pub struct PendingSignIn {
     device_code: String,
     interval: Duration,
     deadline: SystemTime,
+}
+
+impl std::fmt::Debug for PendingSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingSignIn")
+            .field("config", &self.config)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("registration_expires_at", &self.registration_expires_at)
+            .field("device_code", &"***")
+            .field("interval", &self.interval)
+            .field("deadline", &self.deadline)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An OIDC client for the profile's SSO region, honouring the profile's and the environment's
@@ -377,5 +391,35 @@ mod tests {
             cache_file(Path::new("/c"), &dev),
             Path::new("/c").join(format!("{}.json", hex::encode(Sha1::digest(b"corp"))))
         );
+    }
+
+    #[test]
+    fn a_pending_sign_in_prints_no_client_secret_and_no_device_code() {
+        let client = aws_sdk_ssooidc::Client::from_conf(
+            aws_sdk_ssooidc::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(aws_config::Region::new("eu-west-1"))
+                .build(),
+        );
+        let pending = PendingSignIn {
+            config: SsoConfig {
+                profile: "dev".into(),
+                start_url: "https://corp.awsapps.com/start".into(),
+                region: "eu-west-1".into(),
+                session_name: Some("corp".into()),
+                scopes: vec![],
+            },
+            client,
+            client_id: "cid".into(),
+            client_secret: "CLIENT-SECRET-VALUE".into(),
+            registration_expires_at: 0,
+            device_code: "DEVICE-CODE-VALUE".into(),
+            interval: Duration::from_secs(5),
+            deadline: SystemTime::UNIX_EPOCH,
+        };
+        let shown = format!("{pending:?} {pending:#?}");
+        assert!(!shown.contains("CLIENT-SECRET-VALUE"), "{shown}");
+        assert!(!shown.contains("DEVICE-CODE-VALUE"), "{shown}");
+        assert!(shown.contains("corp.awsapps.com"), "{shown}");
     }
 }

@@ -13,8 +13,9 @@ use sha1::{Digest, Sha1};
 use crate::sso::SsoConfig;
 use crate::CoreError;
 
-/// The token as the AWS CLI writes it to its cache, field for field and in its order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The token as the AWS CLI writes it to its cache, field for field and in its order. Its `Debug`
+/// names which secrets are there, never their values.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CachedToken {
     pub start_url: String,
@@ -29,6 +30,22 @@ pub struct CachedToken {
     pub registration_expires_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+}
+
+impl std::fmt::Debug for CachedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("CachedToken")
+            .field("start_url", &self.start_url)
+            .field("region", &self.region)
+            .field("access_token", &"***")
+            .field("expires_at", &self.expires_at)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &hidden(&self.client_secret))
+            .field("registration_expires_at", &self.registration_expires_at)
+            .field("refresh_token", &hidden(&self.refresh_token))
+            .finish()
+    }
 }
 
 /// A time as the CLI writes it: `2026-12-02T10:11:12Z`.
@@ -136,5 +153,33 @@ mod tests {
             cache_text(&token),
             r#"{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "at", "expiresAt": "2027-01-15T08:00:00Z", "clientId": "cid", "clientSecret": "cs", "registrationExpiresAt": "2030-03-17T17:46:40Z"}"#
         );
+    }
+
+    #[test]
+    fn debug_names_the_secrets_but_never_prints_them() {
+        let token = CachedToken {
+            start_url: "https://corp.awsapps.com/start".into(),
+            region: "eu-west-1".into(),
+            access_token: "ACCESS-TOKEN-VALUE".into(),
+            expires_at: cli_time(1_800_000_000),
+            client_id: Some("cid".into()),
+            client_secret: Some("CLIENT-SECRET-VALUE".into()),
+            registration_expires_at: None,
+            refresh_token: Some("REFRESH-TOKEN-VALUE".into()),
+        };
+        for shown in [format!("{token:?}"), format!("{token:#?}")] {
+            for secret in [
+                "ACCESS-TOKEN-VALUE",
+                "CLIENT-SECRET-VALUE",
+                "REFRESH-TOKEN-VALUE",
+            ] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+            assert!(
+                shown.contains("refresh_token: Some(\"***\")") || shown.contains("\"***\""),
+                "{shown}"
+            );
+            assert!(shown.contains("corp.awsapps.com"), "{shown}");
+        }
     }
 }

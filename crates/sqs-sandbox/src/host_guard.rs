@@ -2,8 +2,10 @@
 //! sandbox as if same-origin (DNS rebinding), or post a form to it from another origin. So a
 //! request is answered only when its `Host` names an allowed host (loopback names, the address
 //! the sandbox listens on, names given with `--allow-host`) with the sandbox's port, and when it
-//! carries no `Origin` header, or one whose host is allowed the same way. CORS preflights are
-//! refused like any other request from a page.
+//! carries no `Origin` header, or one whose host is allowed the same way. A browser marks what a
+//! page sends with `Sec-Fetch-Site` even where it sends no `Origin` (an `<img>`'s GET): anything
+//! but `none` (typed by the user) or `same-origin` is refused. CORS preflights are refused like
+//! any other request from a page. SDKs and the CLI send neither header.
 
 use axum::http::HeaderMap;
 
@@ -51,6 +53,14 @@ impl HostGuard {
             if !self.allowed(host) {
                 return Some(format!(
                     "This sandbox does not answer requests from web pages (Origin '{origin}'). To allow a page served from another name, start it with --allow-host NAME."
+                ));
+            }
+        }
+        if let Some(site) = headers.get("sec-fetch-site") {
+            let site = site.to_str().unwrap_or("");
+            if !matches!(site, "none" | "same-origin") {
+                return Some(format!(
+                    "This sandbox does not answer requests that web pages send (Sec-Fetch-Site '{site}')."
                 ));
             }
         }
@@ -124,6 +134,23 @@ mod tests {
         assert_eq!(from("http://localhost:9324"), None);
         assert_eq!(from("http://sqs.test:9324"), None);
         assert_eq!(g.refuse(&headers(&[("host", "sqs.test:9324")])), None);
+    }
+
+    #[test]
+    fn what_a_browser_marks_as_sent_by_another_site_is_refused() {
+        let g = HostGuard::new("127.0.0.1", 9324, &[]);
+        let with = |site: &str| {
+            g.refuse(&headers(&[
+                ("host", "127.0.0.1:9324"),
+                ("sec-fetch-site", site),
+            ]))
+        };
+        for page in ["cross-site", "same-site", "bogus"] {
+            let why = with(page).expect(page);
+            assert!(why.contains("web pages"), "{why}");
+        }
+        assert_eq!(with("none"), None);
+        assert_eq!(with("same-origin"), None);
     }
 
     #[test]

@@ -12,6 +12,14 @@ use crate::request::Req;
 
 const XMLNS: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
 
+/// The most segments a parameter name may have. SQS's deepest names have seven
+/// (`SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringListValue.1`); a name nested
+/// thousands deep would otherwise build a tree whose recursive walk and drop overflow the stack.
+pub const MAX_NAME_SEGMENTS: usize = 10;
+/// The most parameters one request may carry. A full SendMessageBatch (ten entries with ten
+/// attributes each) needs about 400; 3 MiB of `a=&a=&…` would otherwise be ~460,000 tree nodes.
+pub const MAX_PARAMETERS: usize = 2_000;
+
 /// A flattened parameter tree: `Attribute.1.Name=x` is `Attribute → 1 → Name → x`.
 #[derive(Debug, Default)]
 struct Node {
@@ -49,7 +57,18 @@ pub fn decode(query_string: &str, body: &[u8]) -> SqsResult<(String, Req)> {
     let mut root = Node::default();
     let mut action = None;
     let pairs = form_urlencoded::parse(query_string.as_bytes()).chain(form_urlencoded::parse(body));
-    for (k, v) in pairs {
+    for (count, (k, v)) in pairs.enumerate() {
+        if count >= MAX_PARAMETERS {
+            return Err(SqsError::malformed(format!(
+                "The request has more than {MAX_PARAMETERS} parameters; SQS requests need far fewer. Send fewer entries or attributes per request."
+            )));
+        }
+        if k.split('.').nth(MAX_NAME_SEGMENTS).is_some() {
+            let shown: String = k.chars().take(60).collect();
+            return Err(SqsError::malformed(format!(
+                "The parameter name '{shown}…' has more than {MAX_NAME_SEGMENTS} parts separated by '.'; no SQS parameter is nested that deep."
+            )));
+        }
         match k.as_ref() {
             "Action" => action = Some(v.into_owned()),
             "Version" => {}
@@ -219,10 +238,15 @@ fn write_element(x: &mut String, tag: &str, v: &Value, action: &str) {
 
 /// XML text escaping; a carriage return is written as a reference so an XML parser's line-end
 /// normalisation cannot turn a body's `\r\n` into `\n` (its MD5 would then not match).
+/// Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) cannot be written at all, not
+/// even as references, so each becomes U+FFFD: the answer stays well-formed for every client's
+/// parser. The operations refuse such characters where SQS does (bodies, attributes, tags);
+/// this is the last guard for any other text.
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            c if !xml_char(c) => out.push('\u{FFFD}'),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -233,6 +257,12 @@ fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// XML 1.0's `Char`: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+/// (Rust's `char` already excludes the surrogates).
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 #[cfg(test)]
@@ -350,5 +380,103 @@ mod tests {
             x.contains("<Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code>"),
             "{x}"
         );
+    }
+
+    #[test]
+    fn a_name_nested_thousands_deep_is_refused_without_recursing() {
+        // ~30 KB: before the bound this overflowed the stack and aborted the process.
+        let deep = format!("Action=ListQueues&{}=1", vec!["a"; 15_000].join("."));
+        let e = decode("", deep.as_bytes()).err().expect("refused");
+        assert_eq!(e.legacy_code, "MalformedQueryString");
+        assert!(e.message.contains("more than 10 parts"), "{}", e.message);
+        // SQS's deepest real name still passes.
+        let ok = "Action=SendMessageBatch&SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringListValue.1=x";
+        assert!(decode("", ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_flood_of_parameters_is_refused() {
+        let mut body = String::from("Action=ListQueues");
+        for i in 0..MAX_PARAMETERS {
+            body.push_str(&format!("&p{i}=1"));
+        }
+        let e = decode("", body.as_bytes()).err().expect("refused");
+        assert!(e.message.contains("parameters"), "{}", e.message);
+        // A full batch with ten attributes per entry is far below the bound.
+        let mut batch = String::from("Action=SendMessageBatch&QueueUrl=u");
+        for n in 1..=10 {
+            let e = format!("SendMessageBatchRequestEntry.{n}");
+            batch.push_str(&format!("&{e}.Id=i{n}&{e}.MessageBody=b"));
+            for a in 1..=10 {
+                batch.push_str(&format!(
+                    "&{e}.MessageAttribute.{a}.Name=a{a}&{e}.MessageAttribute.{a}.Value.DataType=String&{e}.MessageAttribute.{a}.Value.StringValue=v"
+                ));
+            }
+        }
+        assert!(decode("", batch.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn characters_xml_forbids_never_reach_an_answer() {
+        let v = json!({"Tags": {"k": "a\u{1}b\u{0}c\u{FFFF}"}, "QueueUrl": "\u{1b}[31m"});
+        let x = response("ListQueueTags", &v, "r");
+        roxmltree::Document::parse(&x).unwrap_or_else(|e| panic!("{e}: {x:?}"));
+        assert!(
+            x.contains("<Value>a\u{FFFD}b\u{FFFD}c\u{FFFD}</Value>"),
+            "{x:?}"
+        );
+        let e = error(&SqsError::invalid_parameter("bad \u{8} value"), "r");
+        roxmltree::Document::parse(&e).unwrap_or_else(|err| panic!("{err}: {e:?}"));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any bytes, as a body or a query string: an answer or an error, never a panic.
+        #[test]
+        fn the_form_decoder_takes_any_bytes(body in proptest::collection::vec(any::<u8>(), 0..2048),
+                                            qs in "[A-Za-z0-9.=&%]{0,200}") {
+            let _ = decode(&qs, &body);
+        }
+
+        /// Adversarial shapes: deep names, many numbered members, repeated keys.
+        #[test]
+        fn the_form_decoder_takes_adversarial_names(depth in 1usize..40, width in 1usize..300, key in "[A-Za-z]{1,8}") {
+            let name = vec![key.as_str(); depth].join(".");
+            let mut body = String::from("Action=SendMessageBatch");
+            for i in 0..width {
+                body.push_str(&format!("&{name}.{i}=v&SendMessageBatchRequestEntry.{i}.Id={i}"));
+            }
+            match decode("", body.as_bytes()) {
+                Ok(_) => prop_assert!(depth < MAX_NAME_SEGMENTS && 2 * width < MAX_PARAMETERS),
+                Err(e) => prop_assert_eq!(e.legacy_code, "MalformedQueryString"),
+            }
+        }
+
+        /// Whatever text the operations answer with, the XML is well-formed.
+        #[test]
+        fn every_answer_is_well_formed_xml(body in any::<String>(), name in any::<String>(), value in any::<String>()) {
+            let v = json!({"Messages": [{"MessageId": "m", "Body": body,
+                "Attributes": {"SentTimestamp": value.clone()},
+                "MessageAttributes": {name.clone(): {"DataType": "String", "StringValue": value}}}]});
+            let x = response("ReceiveMessage", &v, "r");
+            prop_assert!(roxmltree::Document::parse(&x).is_ok(), "{:?}", x);
+            let e = error(&SqsError::invalid_parameter(name), "r");
+            prop_assert!(roxmltree::Document::parse(&e).is_ok(), "{:?}", e);
+        }
+
+        /// The JSON protocol's reader: any bytes, an object or SQS's error, never a panic.
+        #[test]
+        fn the_json_reader_takes_any_bytes(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = Req::parse(&body);
+        }
+    }
+
+    #[test]
+    fn the_json_reader_refuses_deep_nesting_without_recursing_forever() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(Req::parse(format!("{{\"a\":{deep}}}").as_bytes()).is_err());
     }
 }

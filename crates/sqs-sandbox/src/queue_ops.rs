@@ -401,6 +401,44 @@ fn check_tags(tags: &[(String, String)]) -> SqsResult<()> {
                 "The value of tag '{k}' must be at most 256 characters."
             )));
         }
+        for (what, text) in [("key", k), ("value", v)] {
+            if let Some(bad) = text.chars().find(|&c| !tag_char(c)) {
+                return Err(SqsError::invalid_parameter(format!(
+                    "Tag {what} {text:?} contains {bad:?}: tags may hold only letters, digits, spaces and _ . : / = + - @."
+                )));
+            }
+        }
     }
     Ok(())
+}
+
+/// AWS's tag character rule, `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators (spaces), numbers
+/// and seven marks. No control character can reach a tag, and so none reaches an XML answer.
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+        || (c.is_whitespace() && !c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_follow_aws_character_rules() {
+        let tag = |k: &str, v: &str| check_tags(&[(k.to_string(), v.to_string())]);
+        assert!(tag("team", "payments").is_ok());
+        assert!(tag("cost-centre:eu/1", "a b_c.d=e+f@g").is_ok());
+        assert!(tag("équipe", "été 2026").is_ok());
+        for (k, v) in [
+            ("team", "a\u{1}b"),
+            ("te\u{0}am", "x"),
+            ("team", "line\nbreak"),
+            ("t", "<x>"),
+        ] {
+            let e = tag(k, v).unwrap_err();
+            assert_eq!(e.legacy_code, "InvalidParameterValue", "{k:?} {v:?}");
+            assert!(e.message.contains("only letters, digits"), "{}", e.message);
+        }
+    }
 }

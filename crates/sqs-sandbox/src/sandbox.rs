@@ -78,6 +78,8 @@ pub struct Sandbox {
     in_flight: Mutex<HashMap<String, (i64, i64)>>,
     /// How many times a ReceiveMessage looked for messages (each long-poll wake-up is one).
     receive_scans: std::sync::atomic::AtomicU64,
+    /// Requests refused as possibly sent by a web page (host guard, a state-changing GET).
+    refused: std::sync::atomic::AtomicU64,
     /// Message move tasks whose loop is alive (a cancelled task counts until its loop has ended).
     pub(crate) move_tasks_running: Arc<std::sync::atomic::AtomicUsize>,
 }
@@ -104,6 +106,7 @@ impl Sandbox {
             base_url: Mutex::new("http://127.0.0.1".into()),
             in_flight: Mutex::new(HashMap::new()),
             receive_scans: Default::default(),
+            refused: Default::default(),
             move_tasks_running: Default::default(),
         }))
     }
@@ -147,6 +150,16 @@ impl Sandbox {
 
     pub fn count_receive_scan(&self) {
         self.receive_scans
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many requests were refused as possibly sent by a web page.
+    pub fn refused_requests(&self) -> u64 {
+        self.refused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn count_refused(&self) {
+        self.refused
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 

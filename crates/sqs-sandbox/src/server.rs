@@ -21,6 +21,17 @@ const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 const XML: &str = "text/xml";
 
+/// The query-protocol actions answered on GET: they read and change nothing. Any other action
+/// sent on GET is refused, since a page's `<img>` or link makes the browser send a GET.
+const READ_ONLY: &[&str] = &[
+    "GetQueueUrl",
+    "ListQueues",
+    "GetQueueAttributes",
+    "ListQueueTags",
+    "ListDeadLetterSourceQueues",
+    "ListMessageMoveTasks",
+];
+
 /// Builds the router: every request passes the host guard first.
 pub fn router(sandbox: Arc<Sandbox>, guard: HostGuard) -> axum::Router {
     axum::Router::new()
@@ -55,13 +66,21 @@ async fn handle(State(state): State<Arc<(Arc<Sandbox>, HostGuard)>>, req: Reques
     let (sb, guard) = &*state;
     let request_id = uuid::Uuid::new_v4().to_string();
     let protocol = Protocol::of(&req);
+    let is_get = req.method() != Method::POST;
     let mut action = String::new();
     let result = match guard.refuse(req.headers()) {
         Some(why) => {
             tracing::warn!("refused: {why}");
+            sb.count_refused();
             Err(SqsError::not_for_pages(why))
         }
         None => match read(req, protocol).await {
+            Ok((op, _)) if is_get && !READ_ONLY.contains(&op.as_str()) => {
+                sb.count_refused();
+                Err(SqsError::not_for_pages(format!(
+                    "{op} changes the sandbox, so it is answered only when sent with POST (a web page can make a browser send a GET)."
+                )))
+            }
             Ok((op, r)) => {
                 tracing::debug!(%op, "request");
                 let answer = call(sb, &op, &r).await;

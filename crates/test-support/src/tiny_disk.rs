@@ -11,9 +11,10 @@ pub struct TinyDisk {
 }
 
 impl TinyDisk {
-    /// Mounts a tmpfs of `kib` KiB, or says why not (not root, no mount) and returns None.
-    pub fn mount(kib: u32) -> Option<TinyDisk> {
-        let dir = tempfile::tempdir().ok()?;
+    /// Mounts a tmpfs of `kib` KiB, or fails the test saying why (it needs root: the tests that
+    /// use it are `#[ignore]`d, and the test command runs them when it is root).
+    pub fn mount(kib: u32) -> TinyDisk {
+        let dir = tempfile::tempdir().expect("a temporary directory");
         let out = Command::new("mount")
             .args([
                 "-t",
@@ -23,21 +24,14 @@ impl TinyDisk {
                 "tmpfs",
             ])
             .arg(dir.path())
-            .output();
-        match out {
-            Ok(o) if o.status.success() => Some(TinyDisk { dir }),
-            Ok(o) => {
-                eprintln!(
-                    "SKIPPED: a tmpfs could not be mounted (needs root): {}",
-                    String::from_utf8_lossy(&o.stderr).trim()
-                );
-                None
-            }
-            Err(e) => {
-                eprintln!("SKIPPED: `mount` could not run: {e}");
-                None
-            }
-        }
+            .output()
+            .unwrap_or_else(|e| panic!("`mount` could not run: {e}"));
+        assert!(
+            out.status.success(),
+            "a tmpfs could not be mounted (this test needs root): {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        TinyDisk { dir }
     }
 
     pub fn path(&self) -> &Path {

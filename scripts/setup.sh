@@ -17,7 +17,7 @@ apt_run=(build-essential pkg-config file curl wget xdg-utils libssl-dev libwebki
   libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev libsecret-1-dev gnome-keyring dbus dbus-x11 mold)
 apt_test=(xvfb xauth webkit2gtk-driver libsecret-tools imagemagick x11-utils python3-venv
-  gcc-mingw-w64-x86-64 tinyproxy chromium-headless-shell)
+  gcc-mingw-w64-x86-64 tinyproxy chromium-headless-shell jq)
 wanted=("${apt_run[@]}")
 [ "$mode" = test ] && wanted+=("${apt_test[@]}")
 missing=()

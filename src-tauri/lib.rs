@@ -45,6 +45,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             }
             app.manage(state);
             app.manage(commands::jobs::Jobs::default());
+            app.manage(sqs_core::workbench::Workbench::default());
             app.manage(commands::import::ImportFiles::default());
             app.manage(commands::sso::SignIns::default());
             app.manage(std::sync::Arc::new(sqs_core::recent::RecentStore::new(
@@ -100,6 +101,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::queues::delete_queue,
             commands::messages::send_message,
             commands::messages::poll_messages,
+            commands::workbench::query_messages,
+            commands::workbench::message_facet,
+            commands::workbench::message_fields,
+            commands::workbench::forget_messages,
+            commands::workbench::drop_message_store,
+            commands::workbench::format_body,
             commands::jobs::stop_job,
             commands::messages::delete_messages,
             commands::messages::change_visibility,

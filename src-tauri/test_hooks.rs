@@ -13,6 +13,14 @@ pub fn import_file() -> Option<OsString> {
     None
 }
 
+/// `SQS_PILOT_EXPORT_FILE`: where an export is written instead of asking with the save dialog.
+pub fn export_file() -> Option<OsString> {
+    #[cfg(debug_assertions)]
+    return std::env::var_os("SQS_PILOT_EXPORT_FILE").filter(|v| !v.is_empty());
+    #[cfg(not(debug_assertions))]
+    None
+}
+
 /// `SQS_PILOT_OPEN_URL_LOG`: a file the sign-in page's address is appended to instead of opening
 /// a browser.
 pub fn open_url_log() -> Option<OsString> {

@@ -11,6 +11,7 @@ use sqs_core::messages::{
     SentMessage,
 };
 use sqs_core::recent::RecentStore;
+use sqs_core::workbench::{MessageStore, PolledBatch, Workbench};
 use sqs_core::CoreError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -22,19 +23,38 @@ use crate::error::CommandResult;
 use crate::state::AppState;
 use sqs_core::config::TourStep;
 
-/// Hands received messages to the window in chunks: whatever arrived in the last 100 ms goes as
-/// one channel message, not one per receive of 10 (a poll of 10,000 would be a thousand IPC
-/// messages, each evaluated as a script by the page; chunks of 8 KiB and more travel as data).
+/// Hands received messages to the page's store and to the window in chunks: whatever arrived in
+/// the last 100 ms goes as one channel message, not one per receive of 10 (a poll of 10,000
+/// would be a thousand IPC messages, each evaluated as a script by the page; chunks of 8 KiB and
+/// more travel as data). Each chunk carries the store's sequence number of its first message.
 struct ChannelSink {
-    channel: Channel<Vec<ReceivedMessage>>,
+    channel: Channel<PolledBatch>,
+    store: Arc<std::sync::RwLock<MessageStore>>,
     stop: Arc<AtomicBool>,
     buffer: Mutex<Vec<ReceivedMessage>>,
 }
 
 impl ChannelSink {
     fn flush(&self) {
-        let batch = std::mem::take(&mut *self.buffer.lock().unwrap_or_else(|e| e.into_inner()));
-        if !batch.is_empty() && self.channel.send(batch).is_err() {
+        // One flush at a time: the store's numbers and the window's order agree.
+        let mut buffer = self.buffer.lock().unwrap_or_else(|e| e.into_inner());
+        let messages = std::mem::take(&mut *buffer);
+        if messages.is_empty() {
+            return;
+        }
+        let first_seq = self
+            .store
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(&messages);
+        if self
+            .channel
+            .send(PolledBatch {
+                first_seq,
+                messages,
+            })
+            .is_err()
+        {
             // The window is gone: stop receiving.
             self.stop.store(true, Ordering::SeqCst);
         }
@@ -69,20 +89,25 @@ pub async fn send_message(
     Ok(sent)
 }
 
-/// Polls; each batch of received messages goes to `on_batch`. Returns how many were received.
+/// Polls into the page's store (emptied first); each batch of received messages also goes to
+/// `on_batch`. Returns how many were received.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn poll_messages(
     state: State<'_, AppState>,
     polls: State<'_, Jobs>,
+    workbench: State<'_, Workbench>,
     connection_id: String,
     url: String,
     poll_id: String,
+    store_id: String,
     settings: PollSettings,
-    on_batch: Channel<Vec<ReceivedMessage>>,
+    on_batch: Channel<PolledBatch>,
 ) -> CommandResult<usize> {
     let client = state.client(&connection_id).await?;
     let sink = Arc::new(ChannelSink {
         channel: on_batch,
+        store: workbench.store(&store_id, true),
         stop: polls.start(&poll_id),
         buffer: Mutex::new(Vec::new()),
     });
@@ -143,19 +168,24 @@ pub async fn export_messages<R: Runtime>(
     messages: Vec<ReceivedMessage>,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
-    let chosen = app
-        .dialog()
-        .file()
-        .set_title("Export messages")
-        .set_file_name(&suggested_name)
-        .add_filter("JSON Lines", &["jsonl"])
-        .blocking_save_file();
-    let Some(chosen) = chosen else {
-        return Ok(None);
+    let path = match crate::test_hooks::export_file() {
+        Some(p) => std::path::PathBuf::from(p),
+        None => {
+            let chosen = app
+                .dialog()
+                .file()
+                .set_title("Export messages")
+                .set_file_name(&suggested_name)
+                .add_filter("JSON Lines", &["jsonl"])
+                .blocking_save_file();
+            let Some(chosen) = chosen else {
+                return Ok(None);
+            };
+            chosen
+                .into_path()
+                .map_err(|e| CoreError::File(format!("That location cannot be written to: {e}")))?
+        }
     };
-    let path = chosen
-        .into_path()
-        .map_err(|e| CoreError::File(format!("That location cannot be written to: {e}")))?;
     let written = path.clone();
     tokio::task::spawn_blocking(move || message_files::write_json_lines(&written, &messages))
         .await

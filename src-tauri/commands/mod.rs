@@ -13,3 +13,4 @@ pub mod sandbox;
 pub mod simulate;
 pub mod sso;
 pub mod tour;
+pub mod workbench;

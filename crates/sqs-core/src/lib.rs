@@ -2,6 +2,7 @@
 //! operations and the typed errors the UI switches on. Builds and tests without Tauri.
 
 pub mod atomic_file;
+pub mod body_format;
 pub mod bulk;
 pub mod client;
 pub mod config;
@@ -33,5 +34,6 @@ mod sso_cache;
 mod sso_portal;
 pub mod ui_rules;
 pub mod usage;
+pub mod workbench;
 
 pub use error::{CoreError, ErrorKind, ErrorPayload};

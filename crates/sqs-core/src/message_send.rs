@@ -108,6 +108,18 @@ impl OutgoingMessage {
                     ));
                 }
             }
+        } else if let Some(g) = self
+            .group_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty() && !sqs_rules::fifo_id_is_valid(g))
+        {
+            // A standard queue's group id names a tenant (fair queues); same characters as FIFO's.
+            let _ = g;
+            return Err(CoreError::field(
+                "group_id",
+                "A message group id (tenant) is 1–128 letters, digits and punctuation.",
+            ));
         } else if self
             .delay_s
             .is_some_and(|d| d > sqs_rules::MAX_DELAY_SECONDS)

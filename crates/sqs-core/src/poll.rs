@@ -27,7 +27,7 @@ pub enum PollMode {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]
 pub struct PollSettings {
-    /// 1–10,000 messages.
+    /// 1–100,000 messages (SQS keeps about 120,000 in flight per queue).
     pub count: u32,
     /// Long-poll wait per receive, 0–20 s.
     pub wait_s: u32,
@@ -59,6 +59,10 @@ pub struct ReceivedMessage {
     pub sender_id: Option<String>,
     pub size: u32,
 }
+
+/// The most messages one poll takes: Peek holds them all in flight until it ends, and SQS
+/// allows about 120,000 in flight per queue.
+pub const MAX_POLL: u32 = 100_000;
 
 /// Where polled messages go, a batch at a time; also says when the user pressed Stop.
 pub trait PollSink: Send + Sync {
@@ -120,8 +124,11 @@ pub async fn poll(
     settings: &PollSettings,
     sink: &dyn PollSink,
 ) -> Result<usize, CoreError> {
-    if !(1..=10_000).contains(&settings.count) {
-        return Err(CoreError::field("count", "Poll from 1 to 10,000 messages."));
+    if !(1..=MAX_POLL).contains(&settings.count) {
+        return Err(CoreError::field(
+            "count",
+            "Poll from 1 to 100,000 messages (SQS keeps at most about 120,000 in flight per queue).",
+        ));
     }
     if settings.wait_s > 20 {
         return Err(CoreError::field(

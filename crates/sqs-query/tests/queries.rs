@@ -57,7 +57,7 @@ fn msg(i: usize, body: String, attrs: &[(&str, &str)], interner: &mut Interner) 
             .collect(),
         receives: (i % 5) as u32 + 1,
         sent_ms: 1_796_083_200_000 + i as i64 * 60_000,
-        group: (i % 3 == 0).then(|| format!("tenant-{}", i % 4)),
+        group: i.is_multiple_of(3).then(|| format!("tenant-{}", i % 4)),
     }
 }
 

@@ -45,8 +45,18 @@ import type { SimSettings } from './bindings/SimSettings';
 import type { SimTick } from './bindings/SimTick';
 import type { UsageView } from './bindings/UsageView';
 import type { TourProgress } from './bindings/TourProgress';
+import type { PolledBatch } from './bindings/PolledBatch';
+import type { QueryAnswer } from './bindings/QueryAnswer';
+import type { FacetAnswer } from './bindings/FacetAnswer';
+import type { FacetValue } from './bindings/FacetValue';
+import type { QueryError } from './bindings/QueryError';
 
 export type {
+  PolledBatch,
+  QueryAnswer,
+  FacetAnswer,
+  FacetValue,
+  QueryError,
   AboutInfo,
   AppStatus,
   AwsProfile,
@@ -208,17 +218,32 @@ export const api = {
   sendMessage: (connectionId: string, url: string, message: OutgoingMessage) =>
     call<SentMessage>('send_message', { connectionId, url, message }),
   /** Polls; `onBatch` gets the messages a batch at a time. Resolves with how many arrived. */
+  /** Polls into the page's message store (emptied first); each batch also reaches `onBatch`. */
   pollMessages: (
     connectionId: string,
     url: string,
     pollId: string,
+    storeId: string,
     settings: PollSettings,
-    onBatch: (batch: ReceivedMessage[]) => void,
+    onBatch: (batch: PolledBatch) => void,
   ) => {
-    const channel = new Channel<ReceivedMessage[]>();
+    const channel = new Channel<PolledBatch>();
     channel.onmessage = onBatch;
-    return call<number>('poll_messages', { connectionId, url, pollId, settings, onBatch: channel });
+    return call<number>('poll_messages', { connectionId, url, pollId, storeId, settings, onBatch: channel });
   },
+  /** Which of the page's polled messages a query matches (a bitmap by sequence number), or where the query is wrong. */
+  queryMessages: (storeId: string, query: string) => call<QueryAnswer>('query_messages', { storeId, query }),
+  /** The most common values of a field among the messages a query matches. */
+  messageFacet: (storeId: string, query: string, field: string, top: number) =>
+    call<FacetAnswer>('message_facet', { storeId, query, field, top }),
+  /** A polled message's body indented as JSON by Rust (null when it is not JSON). */
+  formatBody: (storeId: string, messageId: string) => call<string | null>('format_body', { storeId, messageId }),
+  /** The field names a query can use, from the page's polled messages. */
+  messageFields: (storeId: string) => call<string[]>('message_fields', { storeId }),
+  /** Tells the page's store that these messages are gone (deleted, moved). */
+  forgetMessages: (storeId: string, messageIds: string[]) => call<null>('forget_messages', { storeId, messageIds }),
+  /** The page closed: its polled messages are dropped. */
+  dropMessageStore: (storeId: string) => call<null>('drop_message_store', { storeId }),
   /** Stops a running poll, bulk send or simulation by the id it was started with. */
   stopJob: (jobId: string) => call<null>('stop_job', { jobId }),
   /** Asks which file to import (a native dialog; Rust reads the file); null if cancelled. */

@@ -6,7 +6,7 @@ import type { PollMode } from "./PollMode";
  */
 export type PollSettings = { 
 /**
- * 1–10,000 messages.
+ * 1–100,000 messages (SQS keeps about 120,000 in flight per queue).
  */
 count: number, 
 /**

@@ -56,6 +56,7 @@ const COMMANDS: &[&str] = &[
     "list_redrives",
     "cancel_redrive",
     "move_messages",
+    "preview_changes",
     "simulate",
     "connection_usage",
     "tour_progress",

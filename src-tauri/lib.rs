@@ -121,6 +121,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::redrive::list_redrives,
             commands::redrive::cancel_redrive,
             commands::redrive::move_messages,
+            commands::redrive::preview_changes,
             commands::simulate::simulate,
             commands::simulate::connection_usage,
             commands::tour::tour_progress,

@@ -2,8 +2,9 @@
 //! query typed into the filter finds exactly the failed gold orders from the EU (counted here
 //! independently), "Select all matching" ticks exactly those, the export writes exactly those
 //! lines, a selection the filter hides is said and left out, a mistake in the query is pointed
-//! at (the table says it keeps the last filter that could be read), facets count the failure kinds, and Delete removes exactly the matches (the SDK counts
-//! what is left). Run inside scripts/with-keyring.sh (Xvfb, D-Bus, gnome-keyring).
+//! at (the table says it keeps the last filter that could be read), facets count the failure kinds, Delete removes exactly the matches (the SDK counts
+//! what is left), and Move to queue… with a change sends exactly the chosen messages back, each
+//! changed (previewed as a diff first), and deletes them here. Run inside scripts/with-keyring.sh (Xvfb, D-Bus, gnome-keyring).
 
 mod common;
 
@@ -241,6 +242,78 @@ async fn triage(c: &Client, export: &std::path::Path) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     text_contains(c, "#msg-match-count", "0 of").await?;
+
+    // Fix and replay: the failed basic orders from the US get status "retry" and go back to
+    // the source queue; each copy is changed, each original deleted only after SQS had it.
+    let source = test_support::create_queue(&sdk, "orders").await;
+    let replay: Vec<usize> = (0..N)
+        .filter(|&i| status(i) == "failed" && tier(i) == "basic" && region(i) == "us")
+        .collect();
+    retype(
+        c,
+        "#msg-filter",
+        "status = failed and customer.tier = basic and @region = us",
+    )
+    .await?;
+    says(
+        c,
+        "#msg-match-count",
+        &format!("{} of {} match", replay.len(), N - want_n),
+    )
+    .await?;
+    click(c, "#msg-select-all").await?;
+    click(c, "#msg-move").await?;
+    css(c, "#copy-target option").await?;
+    js(
+        c,
+        &format!(
+            "const s = document.getElementById('copy-target'); s.value = {:?}; s.dispatchEvent(new Event('change')); return 1",
+            source
+        ),
+    )
+    .await?;
+    click(c, "#change-add").await?;
+    type_into(c, r#"[aria-label="Change 1: field"]"#, "status").await?;
+    type_into(
+        c,
+        r#"[aria-label="Change 1: new value (JSON, or text)"]"#,
+        "\"retry\"",
+    )
+    .await?;
+    text_contains(c, ".diff .add", "\"status\": \"retry\"").await?;
+    text_contains(c, ".diff .del", "\"status\": \"failed\"").await?;
+    screenshot("find-fix-replay-changes.png");
+    click(c, "#copy-send").await?;
+    text_contains(c, "#copy-done", &format!("{} moved", replay.len())).await?;
+    // The source holds exactly the changed copies.
+    let mut got: Vec<usize> = Vec::new();
+    let start = Instant::now();
+    while got.len() < replay.len() && start.elapsed() < Duration::from_secs(30) {
+        let r = sdk
+            .receive_message()
+            .queue_url(&source)
+            .max_number_of_messages(10)
+            .visibility_timeout(60)
+            .send()
+            .await?;
+        for m in r.messages() {
+            let body: serde_json::Value = serde_json::from_str(m.body().unwrap_or(""))?;
+            ensure!(body["status"] == "retry", "a copy was not changed: {body}");
+            got.push(body["order_id"].as_u64().context("order_id")? as usize);
+        }
+    }
+    got.sort();
+    ensure!(
+        got == replay,
+        "the source got {} copies, expected {}",
+        got.len(),
+        replay.len()
+    );
+    let left = visible_count(&sdk, &url).await?;
+    ensure!(
+        left == (N - want_n - replay.len()) as u64,
+        "the dead-letter queue holds {left} after the move"
+    );
     screenshot("find-fix-replay.png");
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use sqs_core::messages::EntryOutcome;
 use sqs_core::redrive::{self, MoveItem, MoveTask};
+use sqs_core::transform::{self, Change, Preview, PreviewInput};
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -51,7 +52,19 @@ pub async fn move_messages(
     from_url: String,
     to_url: String,
     items: Vec<MoveItem>,
+    changes: Vec<Change>,
 ) -> CommandResult<Vec<EntryOutcome>> {
     let client = state.client(&connection_id).await?;
-    Ok(redrive::move_selected(&client, &from_url, &to_url, items).await?)
+    Ok(redrive::move_selected(&client, &from_url, &to_url, items, &changes).await?)
+}
+
+/// Each message before and after `changes`, as "Move to queue…" would send it (the preview).
+#[tauri::command]
+pub fn preview_changes(changes: Vec<Change>, messages: Vec<PreviewInput>) -> Vec<Preview> {
+    let items: Vec<(String, sqs_core::messages::OutgoingMessage)> = messages
+        .into_iter()
+        .take(20)
+        .map(|p| (p.message_id, p.message))
+        .collect();
+    transform::preview(&changes, &items)
 }

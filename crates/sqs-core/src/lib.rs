@@ -32,6 +32,7 @@ pub mod simulator;
 pub mod sso;
 mod sso_cache;
 mod sso_portal;
+pub mod transform;
 pub mod ui_rules;
 pub mod usage;
 pub mod workbench;

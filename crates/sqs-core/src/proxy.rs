@@ -209,6 +209,14 @@ pub fn is_local(endpoint: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The SDK writes the user name and password into the proxy's URL as they are, and the HTTP
+/// client parses that URL and percent-decodes them again: a space, `"`, `/` or `@` would mangle
+/// them or make the URL unparseable, and an unparseable proxy URL sends requests direct. Every
+/// byte but letters and digits is encoded, so the proxy receives exactly what the user typed.
+fn userinfo(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 /// The proxy rule for requests to `endpoint` (None: AWS's own endpoints).
 fn proxy_for(endpoint: Option<&str>) -> ProxyConfig {
     if endpoint.is_some_and(is_local) {
@@ -221,7 +229,7 @@ fn proxy_for(endpoint: Option<&str>) -> ProxyConfig {
             Ok(mut c) => {
                 if let Some(user) = p.settings.username.as_deref().filter(|u| !u.is_empty()) {
                     let password = p.password.as_ref().map(Secret::expose).unwrap_or("");
-                    c = c.with_basic_auth(user, password);
+                    c = c.with_basic_auth(userinfo(user), userinfo(password));
                 }
                 if let Some(rules) = p
                     .settings

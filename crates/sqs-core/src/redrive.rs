@@ -124,8 +124,9 @@ pub struct MoveItem {
     pub message: OutgoingMessage,
 }
 
-/// Moves chosen messages (from a DLQ, usually) to `to_url`: each is sent first, and deleted from
-/// `from_url` only once its send succeeded. A failed send leaves the message where it was; a
+/// Moves chosen messages (from a DLQ, usually) to `to_url`, each changed by `changes` first (fix
+/// before replay; a message a change cannot apply to is not moved): each is sent first, and
+/// deleted from `from_url` only once its send succeeded. A failed send leaves the message where it was; a
 /// failed delete leaves it in both queues and says so. A crash between the two steps can
 /// likewise leave a copy in both — a duplicate, which SQS's at-least-once delivery allows — but
 /// never a message in neither.
@@ -134,11 +135,15 @@ pub async fn move_selected(
     from_url: &str,
     to_url: &str,
     items: Vec<MoveItem>,
+    changes: &[crate::transform::Change],
 ) -> Result<Vec<EntryOutcome>, CoreError> {
     use futures::StreamExt;
     let sent: Vec<(MessageHandle, Result<SentMessage, CoreError>)> = futures::stream::iter(items)
         .map(|it| async move {
-            let r = send_message(client, to_url, &it.message).await;
+            let r = match crate::transform::apply(changes, &it.message) {
+                Ok(changed) => send_message(client, to_url, &changed).await,
+                Err(e) => Err(CoreError::field("changes", format!("not changed: {e}"))),
+            };
             (it.handle, r)
         })
         .buffered(8)

@@ -1,8 +1,9 @@
 //! Fault tests: the app is killed (`kill -9`) in the middle of a job. The job runs in a child
 //! process (this test binary run again as `child_mover` / `child_importer`), the sandbox in this
 //! one, as the server would outlive a crashed app.
-//! - "move selected" from a DLQ: after the kill every message is in the destination, still in
-//!   the DLQ, or in both (a duplicate, which the design allows) — never in neither;
+//! - "move selected" from a DLQ with a change applied to each (fix before replay): after the kill
+//!   every message is in the destination (changed), still in the DLQ (as it was), or in both (a
+//!   duplicate, which the design allows) — never in neither;
 //! - a bulk import: the note it kept on disk says up to which line everything was handled, and
 //!   every one of those lines is in the queue.
 
@@ -12,6 +13,15 @@ use std::time::{Duration, Instant};
 
 use sqs_core::messages::{MessageHandle, OutgoingMessage};
 use sqs_core::redrive::{move_selected, MoveItem};
+use sqs_core::transform::Change;
+
+/// The order id of a body `{"id": "m7", …}`.
+fn id_of(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
 
 /// This test binary again, running only the ignored test `name` with `env` set to `value`.
 fn spawn_child(name: &str, env: &str, value: String) -> std::process::Child {
@@ -37,7 +47,15 @@ async fn find_all(
 ) -> (BTreeSet<String>, BTreeSet<String>) {
     let (mut moved, mut left) = (BTreeSet::new(), BTreeSet::new());
     let started = Instant::now();
-    while moved.union(&left).count() < MESSAGES && started.elapsed() < limit {
+    let found = |moved: &BTreeSet<String>, left: &BTreeSet<String>| {
+        moved
+            .iter()
+            .chain(left.iter())
+            .map(|b| id_of(b))
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    while found(&moved, &left) < MESSAGES && started.elapsed() < limit {
         let mut got_any = false;
         for (q, seen) in [(dest, &mut moved), (dlq, &mut left)] {
             let got = sdk
@@ -73,7 +91,10 @@ async fn kill_9_during_move_selected_loses_no_message() {
             b = b.entries(
                 aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
                     .id(format!("m{i}"))
-                    .message_body(format!("m{}", chunk * 10 + i))
+                    .message_body(format!(
+                        r#"{{"id":"m{}","status":"failed"}}"#,
+                        chunk * 10 + i
+                    ))
                     .build()
                     .unwrap(),
             );
@@ -109,7 +130,19 @@ async fn kill_9_during_move_selected_loses_no_message() {
     assert!(killed_mid_way, "the mover had already finished");
 
     // The DLQ's copies the mover held in flight come back after its 3-second visibility timeout.
-    let (moved, left) = find_all(&sdk, &dest, &dlq, Duration::from_secs(15)).await;
+    let (moved_bodies, left_bodies) = find_all(&sdk, &dest, &dlq, Duration::from_secs(15)).await;
+    // Every copy that arrived was changed; every message left is as it was.
+    assert!(
+        moved_bodies
+            .iter()
+            .all(|b| b.contains(r#""status":"retry""#)),
+        "an unchanged copy arrived"
+    );
+    assert!(left_bodies
+        .iter()
+        .all(|b| b.contains(r#""status":"failed""#)));
+    let moved: BTreeSet<String> = moved_bodies.iter().map(|b| id_of(b)).collect();
+    let left: BTreeSet<String> = left_bodies.iter().map(|b| id_of(b)).collect();
     let lost: Vec<String> = (0..MESSAGES)
         .map(|i| format!("m{i}"))
         .filter(|b| !moved.contains(b) && !left.contains(b))
@@ -166,7 +199,13 @@ async fn child_mover() {
             },
         }));
     }
-    move_selected(&client, dlq, dest, items).await.unwrap();
+    let fix = [Change::SetField {
+        path: "status".into(),
+        value: "\"retry\"".into(),
+    }];
+    move_selected(&client, dlq, dest, items, &fix)
+        .await
+        .unwrap();
 }
 
 const IMPORT_ENV: &str = "SQS_PILOT_CRASH_IMPORT";

@@ -167,7 +167,9 @@ async fn redrive_selected_sends_first_and_deletes_only_what_arrived() {
             },
         })
         .collect();
-    let out = move_selected(&client, &dlq, &source, items).await.unwrap();
+    let out = move_selected(&client, &dlq, &source, items, &[])
+        .await
+        .unwrap();
     assert_eq!(out.len(), 6, "one outcome each");
     let failed: Vec<_> = out.iter().filter(|o| !o.ok).collect();
     assert_eq!(failed.len(), 2);

@@ -46,12 +46,18 @@ import type { SimTick } from './bindings/SimTick';
 import type { UsageView } from './bindings/UsageView';
 import type { TourProgress } from './bindings/TourProgress';
 import type { PolledBatch } from './bindings/PolledBatch';
+import type { Change } from './bindings/Change';
+import type { Preview } from './bindings/Preview';
+import type { PreviewInput } from './bindings/PreviewInput';
 import type { QueryAnswer } from './bindings/QueryAnswer';
 import type { FacetAnswer } from './bindings/FacetAnswer';
 import type { FacetValue } from './bindings/FacetValue';
 import type { QueryError } from './bindings/QueryError';
 
 export type {
+  Change,
+  Preview,
+  PreviewInput,
   PolledBatch,
   QueryAnswer,
   FacetAnswer,
@@ -276,8 +282,11 @@ export const api = {
   listRedrives: (connectionId: string, sourceArn: string) => call<MoveTask[]>('list_redrives', { connectionId, sourceArn }),
   cancelRedrive: (connectionId: string, handle: string) => call<number>('cancel_redrive', { connectionId, handle }),
   /** Sends each message to `toUrl`, then deletes it from `fromUrl` once it arrived. */
-  moveMessages: (connectionId: string, fromUrl: string, toUrl: string, items: MoveItem[]) =>
-    call<EntryOutcome[]>('move_messages', { connectionId, fromUrl, toUrl, items }),
+  /** Moves chosen messages, each changed first by `changes` (none: as they are): sent, then deleted here. */
+  moveMessages: (connectionId: string, fromUrl: string, toUrl: string, items: MoveItem[], changes: Change[] = []) =>
+    call<EntryOutcome[]>('move_messages', { connectionId, fromUrl, toUrl, items, changes }),
+  /** Each message before and after `changes`, as the move would send it. */
+  previewChanges: (changes: Change[], messages: PreviewInput[]) => call<Preview[]>('preview_changes', { changes, messages }),
   /** Runs the simulator until `stopJob(simId)`; `onTick` gets a tick a second. */
   simulate: (
     connectionId: string,

@@ -370,11 +370,7 @@ async fn messages_scenario(c: &Client, import: &Path) -> Result<()> {
     click(c, r#"#copy-target option[value$="/e2e-copies"]"#).await?;
     click(c, "#copy-send").await?;
     text_contains(c, "#copy-done", "Sent to e2e-copies").await?;
-    click(
-        c,
-        r#"dialog[aria-label="Send a copy to a queue"] button[type="button"]"#,
-    )
-    .await?;
+    click(c, "#copy-close").await?;
     let copy = sdk
         .receive_message()
         .queue_url(&copies)
@@ -511,11 +507,7 @@ async fn dead_letter_scenario(c: &Client) -> Result<()> {
     retype(c, "#send-to-body", "fixed by hand").await?;
     click(c, "#copy-send").await?;
     text_contains(c, "#copy-done", "1 moved to e2e-jobs").await?;
-    click(
-        c,
-        r#"dialog[aria-label="Move messages to a queue"] button[type="button"]"#,
-    )
-    .await?;
+    click(c, "#copy-close").await?;
     text_contains(c, "#msg-outcome", "1 moved").await?;
 
     // Redrive the other two with a move task.

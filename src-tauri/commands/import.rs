@@ -5,7 +5,7 @@
 //! In debug builds `SQS_PILOT_IMPORT_FILE` stands in for the dialog in the window tests
 //! (`test_hooks.rs`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -27,11 +27,43 @@ use crate::commands::tour;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-/// The files the user chose, by the id the webview knows them by.
+/// The files the user chose, by the id the webview knows them by, and the queues an import is
+/// sending into right now (one import per queue at a time).
 #[derive(Default)]
-pub struct ImportFiles(Mutex<HashMap<String, PathBuf>>);
+pub struct ImportFiles(Mutex<HashMap<String, PathBuf>>, Mutex<HashSet<String>>);
+
+/// A queue's claim on importing, given back when dropped (the import ended, however it ended).
+struct Importing<'a> {
+    running: &'a Mutex<HashSet<String>>,
+    key: String,
+}
+
+impl Drop for Importing<'_> {
+    fn drop(&mut self) {
+        self.running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.key);
+    }
+}
 
 impl ImportFiles {
+    /// Claims the queue for an import, or says one is already running into it.
+    fn claim(&self, connection_id: &str, url: &str) -> Result<Importing<'_>, CoreError> {
+        let key = format!("{connection_id} {url}");
+        let mut running = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        if !running.insert(key.clone()) {
+            return Err(CoreError::field(
+                "import",
+                "An import into this queue is already running. Stop it, or wait until it ends, before starting another.",
+            ));
+        }
+        Ok(Importing {
+            running: &self.1,
+            key,
+        })
+    }
+
     fn path(&self, id: &str) -> Result<PathBuf, CoreError> {
         self.0
             .lock()
@@ -156,6 +188,7 @@ pub async fn bulk_send(
     total: u32,
     on_progress: Channel<BulkProgress>,
 ) -> CommandResult<BulkReport> {
+    let _importing = files.claim(&connection_id, &url)?;
     let client = state.client(&connection_id).await?;
     let path = files.path(&file_id)?;
     let file = open(&path)?;
@@ -181,4 +214,26 @@ pub async fn bulk_send(
         tour::mark(&state, TourStep::Sent).await;
     }
     Ok(result?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_import_per_queue_at_a_time() {
+        let files = ImportFiles::default();
+        let first = files.claim("c", "http://h/1/q").unwrap();
+        let again = files.claim("c", "http://h/1/q").err().expect("refused");
+        assert!(again.to_string().contains("already running"), "{again}");
+        assert!(
+            files.claim("c", "http://h/1/other").is_ok(),
+            "another queue"
+        );
+        drop(first);
+        assert!(
+            files.claim("c", "http://h/1/q").is_ok(),
+            "free again once it ended"
+        );
+    }
 }

@@ -45,7 +45,7 @@ pub async fn save(
     match change {
         SecretChange::Set(secret) => {
             let account = fresh_account(&conn.id);
-            secrets::set(store.clone(), account.clone(), secret).await?;
+            secrets::set_fresh(store.clone(), account.clone(), secret).await?;
             conn.secret_account = Some(account.clone());
             new_entry = Some(account);
         }

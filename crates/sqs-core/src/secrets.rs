@@ -135,11 +135,10 @@ async fn blocking_within<T: Send + 'static>(
 ) -> Result<T, CoreError> {
     match tokio::time::timeout(limit, tokio::task::spawn_blocking(f)).await {
         Ok(Ok(r)) => r,
-        Ok(Err(join)) => Err(CoreError::Internal(format!("The keychain call to {what} crashed: {join}"))),
-        Err(_) => Err(CoreError::Keychain(format!(
-            "The system keychain did not answer within {} seconds while trying to {what}. It may be locked and waiting for a password: unlock it and try again.",
-            limit.as_secs_f32()
+        Ok(Err(join)) => Err(CoreError::Internal(format!(
+            "The keychain call to {what} crashed: {join}"
         ))),
+        Err(_) => Err(timed_out(limit, what)),
     }
 }
 
@@ -150,6 +149,52 @@ pub async fn set(
     secret: Secret,
 ) -> Result<(), CoreError> {
     blocking("save the secret", move || store.set(&account, &secret)).await
+}
+
+/// Stores a secret in a fresh entry (one no settings file names yet). If the keychain does not
+/// answer in time, the save is reported as failed — and should the keychain finish it later
+/// (the user unlocks it at the prompt that was left up), the late entry is deleted again, so no
+/// secret is left under a name the app can never remove.
+pub async fn set_fresh(
+    store: Arc<dyn SecretStore>,
+    account: String,
+    secret: Secret,
+) -> Result<(), CoreError> {
+    set_fresh_within(KEYCHAIN_TIMEOUT, store, account, secret).await
+}
+
+async fn set_fresh_within(
+    limit: Duration,
+    store: Arc<dyn SecretStore>,
+    account: String,
+    secret: Secret,
+) -> Result<(), CoreError> {
+    let (s, a) = (store.clone(), account.clone());
+    let mut task = tokio::task::spawn_blocking(move || s.set(&a, &secret));
+    match tokio::time::timeout(limit, &mut task).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(join)) => Err(CoreError::Internal(format!(
+            "The keychain call to save the secret crashed: {join}"
+        ))),
+        Err(_) => {
+            tokio::spawn(async move {
+                if let Ok(Ok(())) = task.await {
+                    let gone = tokio::task::spawn_blocking(move || store.delete(&account)).await;
+                    if !matches!(gone, Ok(Ok(()))) {
+                        tracing::warn!("a keychain entry saved after its time ran out could not be deleted again");
+                    }
+                }
+            });
+            Err(timed_out(limit, "save the secret"))
+        }
+    }
+}
+
+fn timed_out(limit: Duration, what: &str) -> CoreError {
+    CoreError::Keychain(format!(
+        "The system keychain did not answer within {} seconds while trying to {what}. It may be locked and waiting for a password: unlock it and try again.",
+        limit.as_secs_f32()
+    ))
 }
 
 /// Reads a secret without blocking the async runtime.
@@ -200,6 +245,68 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(2));
         assert_eq!(e.kind(), crate::ErrorKind::Keychain);
         assert!(e.to_string().contains("unlock it"), "{e}");
+    }
+
+    /// A keychain that answers late (the user unlocked it after the app gave up), recording
+    /// what it holds.
+    #[derive(Default)]
+    struct Late(std::sync::Mutex<std::collections::HashMap<String, String>>);
+    impl SecretStore for Late {
+        fn set(&self, account: &str, secret: &Secret) -> Result<(), CoreError> {
+            std::thread::sleep(Duration::from_millis(400));
+            self.0
+                .lock()
+                .unwrap()
+                .insert(account.into(), secret.expose().into());
+            Ok(())
+        }
+        fn get(&self, account: &str) -> Result<Option<Secret>, CoreError> {
+            Ok(self.0.lock().unwrap().get(account).map(Secret::new))
+        }
+        fn delete(&self, account: &str) -> Result<(), CoreError> {
+            self.0.lock().unwrap().remove(account);
+            Ok(())
+        }
+        fn backend(&self) -> &'static str {
+            "late"
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_save_that_answers_after_its_time_is_undone_leaving_no_orphan() {
+        let store = Arc::new(Late::default());
+        let e = set_fresh_within(
+            Duration::from_millis(100),
+            store.clone(),
+            "conn-1#2".into(),
+            Secret::new("s3cret"),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Keychain);
+        // The keychain finishes the save later; the entry must not stay.
+        let start = std::time::Instant::now();
+        loop {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let held = store.0.lock().unwrap().len();
+            if held == 0 && start.elapsed() > Duration::from_millis(600) {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "the late entry was left behind: {held} held"
+            );
+        }
+        // One that answers in time stays.
+        set_fresh_within(
+            Duration::from_secs(5),
+            store.clone(),
+            "c2".into(),
+            Secret::new("x"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(store.0.lock().unwrap().len(), 1);
     }
 
     #[test]

@@ -14,6 +14,19 @@ use fantoccini::Client;
 
 const LINES: usize = 300_000;
 
+/// Opens the send panel (where the import lives) unless it is open.
+async fn send_panel_open(c: &Client) -> Result<()> {
+    let open = js(
+        c,
+        "return document.getElementById('send-toggle').getAttribute('aria-expanded')",
+    )
+    .await?;
+    if open != "true" {
+        click(c, "#send-toggle").await?;
+    }
+    Ok(())
+}
+
 async fn import_stays(c: &Client) -> Result<()> {
     css(c, r#".layout[data-started="true"]"#).await?;
     let url = text_of(c, ".queues .target").await?.unwrap_or_default();
@@ -24,15 +37,7 @@ async fn import_stays(c: &Client) -> Result<()> {
     click(c, "#refresh-queues").await?;
     click(c, r#"[data-queue-name="long-import"] .qname"#).await?;
     click(c, "#tab-messages").await?;
-    if js(
-        c,
-        "return document.getElementById('send-toggle').getAttribute('aria-expanded')",
-    )
-    .await?
-        != "true"
-    {
-        click(c, "#send-toggle").await?;
-    }
+    send_panel_open(c).await?;
     click(c, "#msg-import").await?;
     text_contains(c, "#import-preview", "300").await?;
     js(
@@ -49,15 +54,7 @@ async fn import_stays(c: &Client) -> Result<()> {
     text_contains(c, "#running-jobs", "Importing into long-import").await?;
     // Back: the panel has its progress and Stop again, and no second import can start.
     click(c, "#tab-messages").await?;
-    if js(
-        c,
-        "return document.getElementById('send-toggle').getAttribute('aria-expanded')",
-    )
-    .await?
-        != "true"
-    {
-        click(c, "#send-toggle").await?;
-    }
+    send_panel_open(c).await?;
     css(c, "#import-stop").await?;
     ensure!(
         js(c, "return document.getElementById('msg-import').disabled").await? == true,

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use sqs_core::workbench::{FacetAnswer, QueryAnswer, Workbench};
+use sqs_core::workbench::{FacetAnswer, MessageStore, QueryAnswer, Workbench};
 use sqs_core::CoreError;
 use tauri::State;
 
@@ -14,8 +14,14 @@ use crate::error::CommandResult;
 /// The most facet values asked for at once.
 const MAX_TOP: u32 = 100;
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> CommandResult<T> {
-    tokio::task::spawn_blocking(f)
+/// Reads the page's store on the blocking pool.
+async fn reading<T: Send + 'static>(
+    workbench: &Workbench,
+    store_id: &str,
+    f: impl FnOnce(&MessageStore) -> T + Send + 'static,
+) -> CommandResult<T> {
+    let store = workbench.store(store_id, false);
+    tokio::task::spawn_blocking(move || f(&store.read().unwrap_or_else(|e| e.into_inner())))
         .await
         .map_err(|e| CoreError::Internal(e.to_string()).into())
 }
@@ -28,14 +34,7 @@ pub async fn query_messages(
     store_id: String,
     query: String,
 ) -> CommandResult<QueryAnswer> {
-    let store = workbench.store(&store_id, false);
-    blocking(move || {
-        store
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .query(&query)
-    })
-    .await
+    reading(&workbench, &store_id, move |s| s.query(&query)).await
 }
 
 /// The most common values of `field` among the messages `query` matches.
@@ -47,15 +46,8 @@ pub async fn message_facet(
     field: String,
     top: u32,
 ) -> CommandResult<FacetAnswer> {
-    let store = workbench.store(&store_id, false);
     let top = top.clamp(1, MAX_TOP) as usize;
-    blocking(move || {
-        store
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .facet(&query, &field, top)
-    })
-    .await
+    reading(&workbench, &store_id, move |s| s.facet(&query, &field, top)).await
 }
 
 /// The field names a query can use, from the page's messages.
@@ -64,8 +56,7 @@ pub async fn message_fields(
     workbench: State<'_, Workbench>,
     store_id: String,
 ) -> CommandResult<Vec<String>> {
-    let store = workbench.store(&store_id, false);
-    blocking(move || store.read().unwrap_or_else(|e| e.into_inner()).fields()).await
+    reading(&workbench, &store_id, MessageStore::fields).await
 }
 
 /// A message's body indented as JSON (None when it is not JSON), formatted here rather than in
@@ -76,14 +67,7 @@ pub async fn format_body(
     store_id: String,
     message_id: String,
 ) -> CommandResult<Option<String>> {
-    let store = workbench.store(&store_id, false);
-    blocking(move || {
-        store
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .pretty_body(&message_id)
-    })
-    .await
+    reading(&workbench, &store_id, move |s| s.pretty_body(&message_id)).await
 }
 
 /// The page deleted or moved these messages: they leave its store.
@@ -95,13 +79,14 @@ pub async fn forget_messages(
 ) -> CommandResult<()> {
     let store = workbench.store(&store_id, false);
     let ids: HashSet<String> = message_ids.into_iter().collect();
-    blocking(move || {
+    tokio::task::spawn_blocking(move || {
         store
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .forget(&ids)
     })
     .await
+    .map_err(|e| CoreError::Internal(e.to_string()).into())
 }
 
 /// The page closed: its messages are dropped.

@@ -42,6 +42,8 @@ const COMMANDS: &[&str] = &[
     "forget_messages",
     "drop_message_store",
     "format_body",
+    "stored_messages",
+    "message_handles",
     "stop_job",
     "delete_messages",
     "change_visibility",

@@ -107,6 +107,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::workbench::forget_messages,
             commands::workbench::drop_message_store,
             commands::workbench::format_body,
+            commands::workbench::stored_messages,
+            commands::workbench::message_handles,
             commands::jobs::stop_job,
             commands::messages::delete_messages,
             commands::messages::change_visibility,

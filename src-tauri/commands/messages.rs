@@ -11,7 +11,7 @@ use sqs_core::messages::{
     SentMessage,
 };
 use sqs_core::recent::RecentStore;
-use sqs_core::workbench::{MessageStore, PolledBatch, Workbench};
+use sqs_core::workbench::{MessageRow, MessageStore, PolledBatch, Workbench};
 use sqs_core::CoreError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -47,14 +47,8 @@ impl ChannelSink {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .add(&messages);
-        if self
-            .channel
-            .send(PolledBatch {
-                first_seq,
-                messages,
-            })
-            .is_err()
-        {
+        let rows = messages.iter().map(MessageRow::from).collect();
+        if self.channel.send(PolledBatch { first_seq, rows }).is_err() {
             // The window is gone: stop receiving.
             self.stop.store(true, Ordering::SeqCst);
         }
@@ -159,15 +153,19 @@ pub async fn change_visibility(
     Ok(messages::change_visibility(&client, &url, &handles, visibility_s).await?)
 }
 
-/// Asks where to save, then writes the messages as JSON Lines there. Returns the path written,
+/// Asks where to save, then writes the page's polled messages with these ids (all of them when
+/// none are given) as JSON Lines there, from the store: the window never sends them back. Returns the path written,
 /// or None when the user cancelled the dialog. The webview never sees a file path it did not
 /// get from here.
 #[tauri::command]
 pub async fn export_messages<R: Runtime>(
     app: AppHandle<R>,
-    messages: Vec<ReceivedMessage>,
+    workbench: State<'_, Workbench>,
+    store_id: String,
+    message_ids: Option<Vec<String>>,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
+    let store = workbench.store(&store_id, false);
     let path = match crate::test_hooks::export_file() {
         Some(p) => std::path::PathBuf::from(p),
         None => {
@@ -187,8 +185,16 @@ pub async fn export_messages<R: Runtime>(
         }
     };
     let written = path.clone();
-    tokio::task::spawn_blocking(move || message_files::write_json_lines(&written, &messages))
-        .await
-        .map_err(|e| CoreError::Internal(e.to_string()))??;
+    tokio::task::spawn_blocking(move || {
+        let held = store.read().unwrap_or_else(|e| e.into_inner());
+        let messages = match message_ids {
+            Some(ids) => held.get(&ids),
+            None => held.all(),
+        };
+        drop(held);
+        message_files::write_json_lines(&written, &messages)
+    })
+    .await
+    .map_err(|e| CoreError::Internal(e.to_string()))??;
     Ok(Some(path.display().to_string()))
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use sqs_core::messages::{MessageHandle, ReceivedMessage};
 use sqs_core::workbench::{FacetAnswer, MessageStore, QueryAnswer, Workbench};
 use sqs_core::CoreError;
 use tauri::State;
@@ -13,6 +14,8 @@ use crate::error::CommandResult;
 
 /// The most facet values asked for at once.
 const MAX_TOP: u32 = 100;
+/// The most whole messages the window asks for at once.
+const MAX_WHOLE: usize = 20_000;
 
 /// Reads the page's store on the blocking pool.
 async fn reading<T: Send + 'static>(
@@ -68,6 +71,43 @@ pub async fn format_body(
     message_id: String,
 ) -> CommandResult<Option<String>> {
     reading(&workbench, &store_id, move |s| s.pretty_body(&message_id)).await
+}
+
+/// The page's polled messages with these ids, whole (the pane, a copy, a move); at most 20,000
+/// at once.
+#[tauri::command]
+pub async fn stored_messages(
+    workbench: State<'_, Workbench>,
+    store_id: String,
+    message_ids: Vec<String>,
+) -> CommandResult<Vec<ReceivedMessage>> {
+    if message_ids.len() > MAX_WHOLE {
+        return Err(CoreError::field(
+            "selection",
+            format!("Select at most {MAX_WHOLE} messages for this; for more, export them and import the file into the other queue."),
+        )
+        .into());
+    }
+    reading(&workbench, &store_id, move |s| s.get(&message_ids)).await
+}
+
+/// The receipt handles of the page's messages with these ids (delete, release, keep in flight).
+#[tauri::command]
+pub async fn message_handles(
+    workbench: State<'_, Workbench>,
+    store_id: String,
+    message_ids: Vec<String>,
+) -> CommandResult<Vec<MessageHandle>> {
+    reading(&workbench, &store_id, move |s| {
+        s.get(&message_ids)
+            .into_iter()
+            .map(|m| MessageHandle {
+                message_id: m.message_id,
+                receipt_handle: m.receipt_handle,
+            })
+            .collect()
+    })
+    .await
 }
 
 /// The page deleted or moved these messages: they leave its store.

@@ -17,7 +17,7 @@ use crate::client::SqsClient;
 use crate::CoreError;
 
 /// A message to act on: its id (for the outcome) and its latest receipt handle.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MessageHandle {
     pub message_id: String,

@@ -19,12 +19,49 @@ pub use sqs_query::{FacetValue, QueryError};
 /// Pages kept at once; opening more drops the least recently used store (its page is gone).
 const MAX_STORES: usize = 8;
 
-/// A poll's batch as the window receives it: its messages and the sequence number of the first.
+/// The longest start of a body a row carries (the table shows ~120 characters of it).
+const PREVIEW_CHARS: usize = 160;
+
+/// What the window keeps of a polled message: what its row shows and what sorting and the
+/// poll's warnings read. The whole message stays here; the pane and the actions ask for it by id.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct MessageRow {
+    pub message_id: String,
+    #[ts(type = "number | null")]
+    pub sent_at: Option<i64>,
+    pub receive_count: u32,
+    pub size: u32,
+    pub group_id: Option<String>,
+    pub dead_letter_source: Option<String>,
+    /// The first characters of the body.
+    pub preview: String,
+}
+
+impl From<&ReceivedMessage> for MessageRow {
+    fn from(m: &ReceivedMessage) -> Self {
+        let preview = match m.body.char_indices().nth(PREVIEW_CHARS) {
+            Some((at, _)) => m.body[..at].to_string(),
+            None => m.body.clone(),
+        };
+        MessageRow {
+            message_id: m.message_id.clone(),
+            sent_at: m.sent_at,
+            receive_count: m.receive_count,
+            size: m.size,
+            group_id: m.group_id.clone(),
+            dead_letter_source: m.dead_letter_source.clone(),
+            preview,
+        }
+    }
+}
+
+/// A poll's batch as the window receives it: its rows and the sequence number of the first.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct PolledBatch {
     pub first_seq: u32,
-    pub messages: Vec<ReceivedMessage>,
+    pub rows: Vec<MessageRow>,
 }
 
 struct Stored {
@@ -186,6 +223,22 @@ impl MessageStore {
         }
     }
 
+    /// The held messages with these ids, whole, in the order they arrived (ids not held are
+    /// left out: deleted or moved meanwhile).
+    pub fn get(&self, ids: &[String]) -> Vec<ReceivedMessage> {
+        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        self.messages
+            .iter()
+            .filter(|s| wanted.contains(s.msg.message_id.as_str()))
+            .map(|s| s.msg.clone())
+            .collect()
+    }
+
+    /// Every held message, whole, in the order they arrived.
+    pub fn all(&self) -> Vec<ReceivedMessage> {
+        self.messages.iter().map(|s| s.msg.clone()).collect()
+    }
+
     /// A held message's body indented as JSON (None: not held, or not JSON).
     pub fn pretty_body(&self, message_id: &str) -> Option<String> {
         let m = self
@@ -316,6 +369,22 @@ mod tests {
             bits(&store.query("status = failed")),
             [2],
             "sequence numbers stay"
+        );
+        let got: Vec<String> = store
+            .get(&["m3".into(), "m0".into(), "m2".into()])
+            .into_iter()
+            .map(|m| m.message_id)
+            .collect();
+        assert_eq!(
+            got,
+            ["m2", "m3"],
+            "in arrival order, the forgotten one left out"
+        );
+        let row = MessageRow::from(&received(9, &"é".repeat(500), "eu"));
+        assert_eq!(
+            row.preview.chars().count(),
+            PREVIEW_CHARS,
+            "cut on a character"
         );
         let QueryAnswer::Matches { matched, total, .. } = store.query("") else {
             panic!()

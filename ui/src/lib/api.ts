@@ -46,6 +46,7 @@ import type { SimTick } from './bindings/SimTick';
 import type { UsageView } from './bindings/UsageView';
 import type { TourProgress } from './bindings/TourProgress';
 import type { PolledBatch } from './bindings/PolledBatch';
+import type { MessageRow } from './bindings/MessageRow';
 import type { Change } from './bindings/Change';
 import type { Preview } from './bindings/Preview';
 import type { PreviewInput } from './bindings/PreviewInput';
@@ -55,6 +56,7 @@ import type { FacetValue } from './bindings/FacetValue';
 import type { QueryError } from './bindings/QueryError';
 
 export type {
+  MessageRow,
   Change,
   Preview,
   PreviewInput,
@@ -271,9 +273,14 @@ export const api = {
     channel.onmessage = onProgress;
     return call<BulkReport>('bulk_send', { connectionId, url, jobId, fileId, format, onlyLines, total, onProgress: channel });
   },
-  /** Asks where to save and writes the messages as JSON Lines; resolves with the path, or null if cancelled. */
-  exportMessages: (messages: ReceivedMessage[], suggestedName: string) =>
-    call<string | null>('export_messages', { messages, suggestedName }),
+  /** Asks where to save and writes the page's polled messages with these ids (null: all) as JSON
+   * Lines from Rust's store; resolves with the path, or null if cancelled. */
+  exportMessages: (storeId: string, messageIds: string[] | null, suggestedName: string) =>
+    call<string | null>('export_messages', { storeId, messageIds, suggestedName }),
+  /** The page's polled messages with these ids, whole (the window keeps only their rows). */
+  storedMessages: (storeId: string, messageIds: string[]) => call<ReceivedMessage[]>('stored_messages', { storeId, messageIds }),
+  /** The receipt handles of the page's polled messages with these ids. */
+  messageHandles: (storeId: string, messageIds: string[]) => call<MessageHandle[]>('message_handles', { storeId, messageIds }),
   recentMessages: (connectionId: string, url: string) => call<RecentMessages>('recent_messages', { connectionId, url }),
   clearRecentMessages: () => call<null>('clear_recent_messages'),
   keepRecentMessagesForAws: (keep: boolean) => call<null>('keep_recent_messages_for_aws', { keep }),

@@ -42,11 +42,14 @@ impl ChannelSink {
         if messages.is_empty() {
             return;
         }
-        let first_seq = self
-            .store
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .add(&messages);
+        // Flattening a chunk's JSON and waiting for the store's lock are blocking work: the
+        // runtime's other tasks move to another thread meanwhile.
+        let first_seq = tokio::task::block_in_place(|| {
+            self.store
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .add(&messages)
+        });
         let rows = messages.iter().map(MessageRow::from).collect();
         if self.channel.send(PolledBatch { first_seq, rows }).is_err() {
             // The window is gone: stop receiving.

@@ -64,6 +64,13 @@ pub struct ReceivedMessage {
 /// allows about 120,000 in flight per queue.
 pub const MAX_POLL: u32 = 100_000;
 
+/// How long a Peek hides what it received: 30 s, plus a second for every 100 messages asked
+/// for (100,000 → about 17 minutes), within SQS's 12 hours. The poll releases them all when it
+/// ends, so a longer hold costs nothing once it is over.
+pub fn peek_hold_s(count: u32) -> u32 {
+    (30 + count / 100).min(43_200)
+}
+
 /// Where polled messages go, a batch at a time; also says when the user pressed Stop.
 pub trait PollSink: Send + Sync {
     fn deliver(&self, batch: Vec<ReceivedMessage>);
@@ -178,7 +185,14 @@ pub async fn poll(
                 .message_attribute_names("All")
                 .message_system_attribute_names(Sys::All);
             let vis = match settings.mode {
-                PollMode::Peek => Some(settings.visibility_s.unwrap_or(30).max(1)),
+                // Hidden until the poll ends and releases them: long enough that the first ones
+                // do not come back (and are received twice) while a large poll is still running.
+                PollMode::Peek => Some(
+                    settings
+                        .visibility_s
+                        .unwrap_or_else(|| peek_hold_s(settings.count))
+                        .max(1),
+                ),
                 PollMode::Receive => settings.visibility_s,
             };
             if let Some(v) = vis {

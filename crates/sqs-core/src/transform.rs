@@ -50,6 +50,10 @@ pub enum TransformError {
     NotJson(String),
     #[error("{0}")]
     BadPath(String),
+    /// Text to replace is not in the body (as sent: compact JSON after a field change, not the
+    /// preview's indented form).
+    #[error("{0:?} is not in its body")]
+    NotFound(String),
     #[error("{path} cannot be set: {why}")]
     Blocked { path: String, why: String },
 }
@@ -204,6 +208,9 @@ pub fn apply(changes: &[Change], msg: &OutgoingMessage) -> Result<OutgoingMessag
             (Change::Replace { find, with }, _) => {
                 flush(&mut json, &mut out.body);
                 if !find.is_empty() {
+                    if !out.body.contains(find.as_str()) {
+                        return Err(TransformError::NotFound(find.clone()));
+                    }
                     out.body = out.body.replace(find.as_str(), with);
                 }
             }
@@ -370,6 +377,18 @@ mod tests {
             &text
         )
         .is_ok());
+        assert_eq!(
+            apply(
+                &[Change::Replace {
+                    find: "absent".into(),
+                    with: "x".into()
+                }],
+                &text
+            )
+            .unwrap_err(),
+            TransformError::NotFound("absent".into()),
+            "a replacement that finds nothing would move the message unchanged"
+        );
         let json = msg(r#"{"a":"x"}"#);
         assert!(matches!(
             apply(&[field("a.b", "1")], &json),

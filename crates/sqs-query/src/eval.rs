@@ -84,6 +84,7 @@ impl Query {
                 Node::Compare(f, op, l) => CNode::Compare(bind(f, i), *op, l.clone()),
                 Node::Matches(f, r) => CNode::Matches(bind(f, i), r.clone()),
                 Node::In(f, v) => CNode::In(bind(f, i), v.clone()),
+                Node::Exists(Field::Body(p)) => CNode::Exists(Bound::Body(i.resolve_under(p))),
                 Node::Exists(f) => CNode::Exists(bind(f, i)),
                 Node::Not(n) => CNode::Not(Box::new(go(n, i))),
                 Node::And(v) => CNode::And(v.iter().map(|n| go(n, i)).collect()),
@@ -162,6 +163,15 @@ fn equal(v: &Val<'_>, lit: &Literal) -> bool {
         },
         Val::Str(s) => {
             *s == lit.text
+                || lit.time_ms.is_some_and(|at| {
+                    parse_time(s).is_some_and(|t| {
+                        if is_day(lit) {
+                            (at..at + DAY_MS).contains(&t)
+                        } else {
+                            t == at
+                        }
+                    })
+                })
                 || (lit.number.is_some()
                     && s.trim().parse::<f64>().ok() == lit.number
                     && !s.trim().is_empty())
@@ -190,7 +200,32 @@ fn order(v: &Val<'_>, lit: &Literal) -> Option<Ordering> {
     }
 }
 
+/// A literal that is a date alone (`2026-12-01`) names its whole UTC day.
+fn is_day(lit: &Literal) -> bool {
+    lit.time_ms.is_some() && lit.text.trim().len() == 10
+}
+
+/// A value's time, if it has one (a system time, or text that reads as a time).
+fn time_of(v: &Val<'_>) -> Option<i64> {
+    match v {
+        Val::Time(t) => Some(*t),
+        Val::Str(s) => parse_time(s),
+        _ => None,
+    }
+}
+
 fn compare(v: &Val<'_>, op: Op, lit: &Literal) -> bool {
+    if let (true, Some(day), Some(t)) = (is_day(lit), lit.time_ms, time_of(v)) {
+        let next = day + DAY_MS;
+        return match op {
+            Op::Eq | Op::Ne => (day..next).contains(&t),
+            Op::Lt => t < day,
+            Op::Le => t < next,
+            Op::Gt => t >= next,
+            Op::Ge => t >= day,
+            Op::Contains => unreachable!("compiled to a regex"),
+        };
+    }
     match op {
         Op::Eq | Op::Ne => equal(v, lit),
         Op::Lt => order(v, lit) == Some(Ordering::Less),

@@ -12,12 +12,15 @@ use crate::syntax::{Field, QueryError, System};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FacetValue {
+    /// The value, or its first characters when `cut`.
     pub value: String,
+    /// Whether the value was longer and is cut here (a query then looks for its start).
+    pub cut: bool,
     pub count: u32,
 }
 
-/// The longest value a facet keeps (longer ones are cut, with '…').
-const MAX_VALUE_CHARS: usize = 200;
+/// The longest value a facet keeps whole.
+const MAX_VALUE_CHARS: usize = 1000;
 
 /// Reads a field as a query writes it (`status`, `@region`, `$group`).
 pub fn parse_field(text: &str) -> Result<Field, QueryError> {
@@ -35,29 +38,40 @@ pub fn facet<'a, S: Subject + 'a>(
     let bound = bind(field, interner);
     let mut counts: HashMap<String, u32> = HashMap::new();
     let mut missing = 0u32;
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for m in messages {
         seen.clear();
         any_value(m, &bound, &mut |v| {
-            let mut text = v.text().into_owned();
-            if text.chars().count() > MAX_VALUE_CHARS {
-                text = text.chars().take(MAX_VALUE_CHARS).collect::<String>() + "…";
-            }
-            if !seen.contains(&text) {
-                seen.push(text);
-            }
+            let text = v.text();
+            let text = match text.char_indices().nth(MAX_VALUE_CHARS) {
+                // A cut value ends in a NUL, which no JSON text or attribute holds as such.
+                Some((at, _)) => format!("{}\u{0}", &text[..at]),
+                None => text.into_owned(),
+            };
+            seen.insert(text);
             false
         });
         if seen.is_empty() {
             missing += 1;
         }
-        for v in seen.drain(..) {
+        for v in seen.drain() {
             *counts.entry(v).or_insert(0) += 1;
         }
     }
     let mut values: Vec<FacetValue> = counts
         .into_iter()
-        .map(|(value, count)| FacetValue { value, count })
+        .map(|(value, count)| match value.strip_suffix('\u{0}') {
+            Some(start) => FacetValue {
+                value: start.to_string(),
+                cut: true,
+                count,
+            },
+            None => FacetValue {
+                value,
+                cut: false,
+                count,
+            },
+        })
         .collect();
     values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     values.truncate(top);

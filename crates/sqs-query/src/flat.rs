@@ -76,7 +76,8 @@ pub(crate) fn format_num(n: f64) -> String {
 #[derive(Debug, Default)]
 pub struct Interner {
     paths: Vec<(String, Vec<Segment>)>,
-    ids: HashMap<String, u32>,
+    /// By segments, not by the written path: `{"a.b":1}` and `{"a":{"b":2}}` are two paths.
+    ids: HashMap<Vec<Segment>, u32>,
 }
 
 /// The most paths one store interns; leaves past it are not indexed (their text is still
@@ -89,7 +90,7 @@ const MAX_LEAVES: usize = 10_000;
 
 impl Interner {
     fn id(&mut self, path: &str, segs: &[Segment]) -> Option<u32> {
-        if let Some(&id) = self.ids.get(path) {
+        if let Some(&id) = self.ids.get(segs) {
             return Some(id);
         }
         if self.paths.len() >= MAX_PATHS {
@@ -97,7 +98,7 @@ impl Interner {
         }
         let id = self.paths.len() as u32;
         self.paths.push((path.to_string(), segs.to_vec()));
-        self.ids.insert(path.to_string(), id);
+        self.ids.insert(segs.to_vec(), id);
         Some(id)
     }
 
@@ -115,6 +116,15 @@ impl Interner {
         self.paths
             .iter()
             .map(|(_, segs)| pattern.matches(segs))
+            .collect()
+    }
+
+    /// Which interned paths lie at or under a pattern (`error` holds `error.code`): an object or
+    /// an array of objects exists when any leaf below it does.
+    pub(crate) fn resolve_under(&self, pattern: &PathPattern) -> Vec<bool> {
+        self.paths
+            .iter()
+            .map(|(_, segs)| (0..=segs.len()).any(|n| pattern.matches(&segs[..n])))
             .collect()
     }
 

@@ -268,10 +268,14 @@ fn lex(input: &[char]) -> Result<Vec<Token>, QueryError> {
             }
             _ => {
                 let mut j = i;
-                while j < input.len()
-                    && !special(input[j])
-                    && !(input[j] == '!' && matches!(input.get(j + 1), Some('=' | '~')))
-                {
+                // A word ends before a space, a bracket, a quote, an operator, `!=`, `&&` or `||`.
+                let ends = |j: usize| {
+                    let next = input.get(j + 1).copied();
+                    special(input[j])
+                        || (input[j] == '!' && matches!(next, Some('=' | '~')))
+                        || (matches!(input[j], '&' | '|') && next == Some(input[j]))
+                };
+                while j < input.len() && !ends(j) {
                     j += 1;
                 }
                 (Tok::Word(input[i..j].iter().collect()), j - i)
@@ -392,15 +396,17 @@ impl Parser {
         let Some(t) = self.peek().cloned() else {
             return Err(self.at_end_err("Expected a word or a condition here."));
         };
+        let lone_minus = matches!(&t.tok, Tok::Word(w) if w == "-") && self.peek_at(1).is_some();
         let negation = t.tok == Tok::Bang
             || keyword(&t.tok, "not")
+            || lone_minus
             || matches!(&t.tok, Tok::Word(w) if w.starts_with('-') && w.len() > 1);
         if !negation {
             return self.primary(depth);
         }
         let depth = self.deeper(depth, t.at)?;
         if let Tok::Word(w) = &t.tok {
-            if let Some(rest) = w.strip_prefix('-') {
+            if let Some(rest) = w.strip_prefix('-').filter(|r| !r.is_empty()) {
                 // `-word`: the rest of the word is the term.
                 self.tokens[self.pos] = Token {
                     tok: Tok::Word(rest.to_string()),

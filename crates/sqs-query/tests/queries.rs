@@ -151,6 +151,39 @@ fn numbers_times_arrays_regex_and_system_fields() {
         "!= is not (=)"
     );
     assert_eq!(count("", &i, &msgs), 2000);
+    // A date alone is its whole day for every comparison.
+    assert_eq!(count("$sent > 2026-12-01", &i, &msgs), 560);
+    assert_eq!(count("$sent <= 2026-12-01", &i, &msgs), 1440);
+    assert_eq!(count("$sent < 2026-12-02", &i, &msgs), 1440);
+    // An object (or an array of objects) exists when anything below it does.
+    assert_eq!(count("customer exists", &i, &msgs), 2000);
+    assert_eq!(count("items exists", &i, &msgs), 2000);
+    assert_eq!(count("nothing exists", &i, &msgs), 0);
+    // A lone '-' negates what follows; && and || end a word.
+    assert_eq!(
+        count("- (status = ok)", &i, &msgs),
+        count("not status = ok", &i, &msgs)
+    );
+    assert_eq!(
+        count("status=failed&&customer.tier=gold", &i, &msgs),
+        count("status = failed and customer.tier = gold", &i, &msgs)
+    );
+    assert_eq!(
+        count("customer.tier=gold||status=failed", &i, &msgs),
+        count("customer.tier = gold or status = failed", &i, &msgs)
+    );
+}
+
+#[test]
+fn a_key_with_a_dot_is_not_the_same_path_as_a_nested_key() {
+    let mut i = Interner::default();
+    let msgs = vec![
+        msg(0, r#"{"a.b": 1}"#.into(), &[], &mut i),
+        msg(1, r#"{"a": {"b": 2}}"#.into(), &[], &mut i),
+    ];
+    assert_eq!(count("a.b = 2", &i, &msgs), 1);
+    assert_eq!(count("a.b exists", &i, &msgs), 1);
+    assert_eq!(count("a exists", &i, &msgs), 1);
 }
 
 #[test]

@@ -34,9 +34,9 @@ export function literal(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The query with `field = value` added (joined by `and`). */
-export function withCondition(query: string, field: string, value: string): string {
-  const cond = `${field} = ${literal(value)}`;
+/** The query with `field = value` (or `field contains value`) added, joined by `and`. */
+export function withCondition(query: string, field: string, value: string, op: '=' | 'contains' = '='): string {
+  const cond = `${field} ${op} ${literal(value)}`;
   const q = query.trim();
   if (!q) return cond;
   return /\bor\b|\|\|/i.test(q) ? `(${q}) and ${cond}` : `${q} and ${cond}`;

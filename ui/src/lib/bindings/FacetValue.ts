@@ -3,4 +3,12 @@
 /**
  * One value of a facet and how many messages hold it.
  */
-export type FacetValue = { value: string, count: number, };
+export type FacetValue = { 
+/**
+ * The value, or its first characters when `cut`.
+ */
+value: string, 
+/**
+ * Whether the value was longer and is cut here (a query then looks for its start).
+ */
+cut: boolean, count: number, };

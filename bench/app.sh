@@ -32,6 +32,12 @@ if ((quick)); then
 else
   bash scripts/release.sh --blank >/dev/null
   bin=$T/release
+  # The window tests' stand-ins (file dialogs, the sign-in page) exist in debug builds only:
+  # the release binary must not even hold their names.
+  if grep -a -q -E 'SQS_PILOT_(IMPORT_FILE|EXPORT_FILE|OPEN_URL_LOG)' "$bin/sqs-pilot"; then
+    echo "the release binary holds a test hook's name (src-tauri/test_hooks.rs)" >&2
+    exit 1
+  fi
   deb_ours=$(ls -t "$T"/release/bundle/deb/*SQS*Pilot*.deb | head -1)
   deb_blank=$(ls -t "$T"/release/bundle/deb/*Blank*.deb | head -1)
   # The .deb must install on this machine and the installed app must start (checked below).

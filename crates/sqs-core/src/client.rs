@@ -172,7 +172,17 @@ pub async fn connect(conn: &Connection, secret: Option<&Secret>) -> Result<SqsCl
             if let Some(r) = region {
                 loader = loader.region(Region::new(r.clone()));
             }
-            from_sdk_config(&loader.load().await, profile)
+            let cfg = loader.load().await;
+            // A profile's own `endpoint_url` on this computer (LocalStack, the sandbox) is
+            // reached directly, never through a proxy, as a connection's local endpoint is.
+            let cfg = match cfg.endpoint_url().filter(|u| crate::proxy::is_local(u)) {
+                Some(local) => {
+                    let http = crate::proxy::http_client(Some(local));
+                    cfg.to_builder().http_client(http).build()
+                }
+                None => cfg,
+            };
+            from_sdk_config(&cfg, profile)
         }
     }
 }

@@ -139,6 +139,7 @@ async fn triage(c: &Client, export: &std::path::Path) -> Result<()> {
     // A mistake is pointed at, and nothing is filtered by it.
     retype(c, "#msg-filter", "status =").await?;
     text_contains(c, "#msg-filter-error", "Expected a value after '='").await?;
+    axe(c, "a filter that cannot be read, the mistake marked (dark)").await?;
     // While it cannot be read, the table keeps the last filter that could, and says which.
     text_contains(
         c,
@@ -172,6 +173,7 @@ async fn triage(c: &Client, export: &std::path::Path) -> Result<()> {
     );
 
     screenshot("find-fix-replay-query.png");
+    axe(c, "Messages with a query and its facets (dark)").await?;
     window_size(c, 800, 500).await?;
     js(
         c,
@@ -283,6 +285,7 @@ async fn triage(c: &Client, export: &std::path::Path) -> Result<()> {
     text_contains(c, ".diff .add", "\"status\": \"retry\"").await?;
     text_contains(c, ".diff .del", "\"status\": \"failed\"").await?;
     screenshot("find-fix-replay-changes.png");
+    axe(c, "Move with a change and its preview (dark)").await?;
     click(c, "#copy-send").await?;
     text_contains(c, "#copy-done", &format!("{} moved", replay.len())).await?;
     // The source holds exactly the changed copies.
@@ -323,7 +326,12 @@ async fn triage(c: &Client, export: &std::path::Path) -> Result<()> {
 async fn a_query_finds_exactly_the_matches_and_actions_touch_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let export = dir.path().join("export.jsonl");
-    let app = App::open_with(&[("SQS_PILOT_EXPORT_FILE", export.to_str().unwrap())]).await;
+    // In the dark theme: the workbench tests check the other screens in both.
+    let app = App::open_with(&[
+        ("SQS_PILOT_EXPORT_FILE", export.to_str().unwrap()),
+        ("GTK_THEME", "Adwaita:dark"),
+    ])
+    .await;
     let result = triage(&app.client, &export).await;
     app.finish("find-fix-replay", result).await;
 }

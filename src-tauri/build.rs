@@ -41,7 +41,7 @@ const COMMANDS: &[&str] = &[
     "message_fields",
     "forget_messages",
     "drop_message_store",
-    "format_body",
+    "open_message",
     "stored_messages",
     "message_handles",
     "stop_job",

@@ -106,7 +106,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::workbench::message_fields,
             commands::workbench::forget_messages,
             commands::workbench::drop_message_store,
-            commands::workbench::format_body,
+            commands::workbench::open_message,
             commands::workbench::stored_messages,
             commands::workbench::message_handles,
             commands::jobs::stop_job,

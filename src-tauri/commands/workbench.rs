@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use sqs_core::messages::{MessageHandle, ReceivedMessage};
-use sqs_core::workbench::{FacetAnswer, MessageStore, QueryAnswer, Workbench};
+use sqs_core::workbench::{FacetAnswer, MessageStore, OpenedMessage, QueryAnswer, Workbench};
 use sqs_core::CoreError;
 use tauri::State;
 
@@ -62,15 +62,15 @@ pub async fn message_fields(
     reading(&workbench, &store_id, MessageStore::fields).await
 }
 
-/// A message's body indented as JSON (None when it is not JSON), formatted here rather than in
-/// the window: a 1 MiB body never holds up the page's thread.
+/// A message for the pane, whole and with its body indented as JSON, in one answer: formatted
+/// here rather than in the window, so a 1 MiB body never holds up the page's thread.
 #[tauri::command]
-pub async fn format_body(
+pub async fn open_message(
     workbench: State<'_, Workbench>,
     store_id: String,
     message_id: String,
-) -> CommandResult<Option<String>> {
-    reading(&workbench, &store_id, move |s| s.pretty_body(&message_id)).await
+) -> CommandResult<Option<OpenedMessage>> {
+    reading(&workbench, &store_id, move |s| s.opened(&message_id)).await
 }
 
 /// The page's polled messages with these ids, whole (the pane, a copy, a move); at most 20,000

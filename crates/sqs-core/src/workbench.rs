@@ -56,6 +56,15 @@ impl From<&ReceivedMessage> for MessageRow {
     }
 }
 
+/// A message opened in the pane: whole, with its body indented as JSON (None: not JSON), in one
+/// answer.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OpenedMessage {
+    pub message: ReceivedMessage,
+    pub pretty: Option<String>,
+}
+
 /// A poll's batch as the window receives it: its rows and the sequence number of the first.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -239,13 +248,16 @@ impl MessageStore {
         self.messages.iter().map(|s| s.msg.clone()).collect()
     }
 
-    /// A held message's body indented as JSON (None: not held, or not JSON).
-    pub fn pretty_body(&self, message_id: &str) -> Option<String> {
+    /// A held message for the pane, whole and with its body indented (None: not held).
+    pub fn opened(&self, message_id: &str) -> Option<OpenedMessage> {
         let m = self
             .messages
             .iter()
             .find(|s| s.msg.message_id == message_id)?;
-        crate::body_format::pretty_json(&m.msg.body)
+        Some(OpenedMessage {
+            pretty: crate::body_format::pretty_json(&m.msg.body),
+            message: m.msg.clone(),
+        })
     }
 
     /// The field names a query can use, from the messages held.

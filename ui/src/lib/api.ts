@@ -47,6 +47,7 @@ import type { UsageView } from './bindings/UsageView';
 import type { TourProgress } from './bindings/TourProgress';
 import type { PolledBatch } from './bindings/PolledBatch';
 import type { MessageRow } from './bindings/MessageRow';
+import type { OpenedMessage } from './bindings/OpenedMessage';
 import type { Change } from './bindings/Change';
 import type { Preview } from './bindings/Preview';
 import type { PreviewInput } from './bindings/PreviewInput';
@@ -244,8 +245,8 @@ export const api = {
   /** The most common values of a field among the messages a query matches. */
   messageFacet: (storeId: string, query: string, field: string, top: number) =>
     call<FacetAnswer>('message_facet', { storeId, query, field, top }),
-  /** A polled message's body indented as JSON by Rust (null when it is not JSON). */
-  formatBody: (storeId: string, messageId: string) => call<string | null>('format_body', { storeId, messageId }),
+  /** A polled message for the pane, whole, with its body indented as JSON by Rust (null: not JSON). */
+  openMessage: (storeId: string, messageId: string) => call<OpenedMessage | null>('open_message', { storeId, messageId }),
   /** The field names a query can use, from the page's polled messages. */
   messageFields: (storeId: string) => call<string[]>('message_fields', { storeId }),
   /** Tells the page's store that these messages are gone (deleted, moved). */

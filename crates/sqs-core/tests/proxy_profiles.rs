@@ -1,39 +1,13 @@
 //! A profile whose `endpoint_url` is on this computer (LocalStack, the sandbox) is reached
 //! directly even with an app proxy set, as a connection with a local endpoint is; a profile for
-//! AWS goes through the proxy. A recording proxy answers 407 and keeps what reached it.
-
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
+//! AWS goes through the proxy. A recording proxy (test-support) answers 407 and keeps what
+//! reached it.
 
 use sqs_core::client;
 use sqs_core::connection::{Connection, ConnectionSettings};
 use sqs_core::proxy::{self, AppProxy, ProxySettings};
 use sqs_core::queues;
-
-/// Listens on 127.0.0.1, keeps each request's first line and answers 407.
-fn recorder() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let keep = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(&stream);
-            let mut first = String::new();
-            let mut line = String::new();
-            let _ = reader.read_line(&mut first);
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            keep.lock().unwrap().push(first.trim().to_string());
-            let _ = (&stream).write_all(
-                b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            );
-        }
-    });
-    (port, seen)
-}
+use test_support::RecordingProxy;
 
 fn profile(name: &str) -> Connection {
     Connection {
@@ -53,7 +27,7 @@ async fn a_profile_on_this_computer_is_reached_directly_with_an_app_proxy_set() 
         .await
         .unwrap();
     test_support::create_queue(&test_support::sdk_client(&sandbox.url), "local-one").await;
-    let (port, at_proxy) = recorder();
+    let at_proxy = RecordingProxy::start("127.0.0.1", "407 Proxy Authentication Required");
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     let credentials = dir.path().join("credentials");
@@ -73,7 +47,7 @@ async fn a_profile_on_this_computer_is_reached_directly_with_an_app_proxy_set() 
     test_support::use_aws_files(&config, &credentials);
     proxy::set_app_proxy(Some(AppProxy {
         settings: ProxySettings {
-            url: format!("http://127.0.0.1:{port}"),
+            url: at_proxy.url(),
             username: None,
             no_proxy: None,
         },
@@ -83,10 +57,11 @@ async fn a_profile_on_this_computer_is_reached_directly_with_an_app_proxy_set() 
     let local = client::connect(&profile("localstack"), None).await.unwrap();
     let listed = queues::list_queues(&local, None).await.unwrap();
     assert_eq!(listed.len(), 1, "the sandbox answered directly");
-    assert!(
-        at_proxy.lock().unwrap().is_empty(),
+    assert_eq!(
+        at_proxy.count(),
+        0,
         "a request to this computer went through the proxy: {:?}",
-        at_proxy.lock().unwrap()
+        at_proxy.seen()
     );
 
     let aws = client::connect(&profile("aws"), None).await.unwrap();
@@ -94,10 +69,10 @@ async fn a_profile_on_this_computer_is_reached_directly_with_an_app_proxy_set() 
         queues::list_queues(&aws, None).await.is_err(),
         "a 407 listed queues"
     );
-    let seen = at_proxy.lock().unwrap().clone();
+    let seen = at_proxy.seen();
     assert!(
         seen.iter()
-            .any(|l| l.contains("sqs.eu-west-1.amazonaws.com")),
+            .any(|(l, _)| l.contains("sqs.eu-west-1.amazonaws.com")),
         "the AWS profile did not go through the proxy: {seen:?}"
     );
     proxy::set_app_proxy(None);

@@ -2,8 +2,10 @@
 //! independent SQS referee), a real proxy (tinyproxy), free ports, and waiting for a port to
 //! accept connections.
 
+mod recording_proxy;
 pub mod sso_stub;
 mod tiny_disk;
+pub use recording_proxy::RecordingProxy;
 pub use sso_stub::SsoStub;
 pub use tiny_disk::TinyDisk;
 

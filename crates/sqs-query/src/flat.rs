@@ -89,7 +89,7 @@ const MAX_JSON_DEPTH: usize = 64;
 const MAX_LEAVES: usize = 10_000;
 
 impl Interner {
-    fn id(&mut self, path: &str, segs: &[Segment]) -> Option<u32> {
+    fn id(&mut self, segs: &[Segment]) -> Option<u32> {
         if let Some(&id) = self.ids.get(segs) {
             return Some(id);
         }
@@ -97,7 +97,7 @@ impl Interner {
             return None;
         }
         let id = self.paths.len() as u32;
-        self.paths.push((path.to_string(), segs.to_vec()));
+        self.paths.push((written(segs), segs.to_vec()));
         self.ids.insert(segs.to_vec(), id);
         Some(id)
     }
@@ -159,17 +159,33 @@ impl Flat {
             leaves: Vec::new(),
             json: true,
         };
-        let mut path = String::new();
         let mut segs = Vec::new();
-        walk(&value, &mut path, &mut segs, interner, &mut flat.leaves);
+        walk(&value, &mut segs, interner, &mut flat.leaves);
         flat.leaves.shrink_to_fit();
         flat
     }
 }
 
+/// A path as it is shown (`items[0].sku`): written once, when the path is first interned.
+fn written(segs: &[Segment]) -> String {
+    let mut path = String::new();
+    for s in segs {
+        match s {
+            Segment::Key(k) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Segment::Index(i) => path.push_str(&format!("[{i}]")),
+            Segment::AnyIndex => path.push_str("[]"),
+        }
+    }
+    path
+}
+
 fn walk(
     v: &serde_json::Value,
-    path: &mut String,
     segs: &mut Vec<Segment>,
     interner: &mut Interner,
     out: &mut Vec<(u32, Scalar)>,
@@ -185,31 +201,22 @@ fn walk(
         Value::String(s) => Scalar::Str(s.as_str().into()),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
                 segs.push(Segment::Index(i as u32));
-                walk(item, path, segs, interner, out);
+                walk(item, segs, interner, out);
                 segs.pop();
-                path.truncate(len);
             }
             return;
         }
         Value::Object(m) => {
             for (k, item) in m {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
                 segs.push(Segment::Key(k.clone()));
-                walk(item, path, segs, interner, out);
+                walk(item, segs, interner, out);
                 segs.pop();
-                path.truncate(len);
             }
             return;
         }
     };
-    if let Some(id) = interner.id(path, segs) {
+    if let Some(id) = interner.id(segs) {
         out.push((id, scalar));
     }
 }

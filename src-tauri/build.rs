@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "open_message",
     "stored_messages",
     "message_handles",
+    "message_rows",
     "stop_job",
     "delete_messages",
     "change_visibility",

@@ -109,6 +109,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::workbench::open_message,
             commands::workbench::stored_messages,
             commands::workbench::message_handles,
+            commands::workbench::message_rows,
             commands::jobs::stop_job,
             commands::messages::delete_messages,
             commands::messages::change_visibility,

@@ -96,6 +96,35 @@ async fn says(c: &Client, sel: &str, needle: &str) -> Result<()> {
     }
 }
 
+/// Scrolls the message table a screenful at a time, waiting at each step until every row in
+/// view has come from Rust, and collects each row's message id by its position (aria-rowindex).
+const SCROLL_ALL: &str = r#"
+const done = arguments[arguments.length - 1];
+const sc = document.querySelector('#msg-table');
+sc.scrollTop = 0;
+const byRow = new Map();
+const step = () => {
+  const rows = [...sc.querySelectorAll('.spacer .mrow')];
+  const top = sc.scrollTop, bottom = top + sc.clientHeight;
+  const inView = rows.filter((r) => {
+    const y = new DOMMatrix(getComputedStyle(r).transform).m42;
+    return y + 32 > top && y < bottom;
+  });
+  if (inView.some((r) => !r.dataset.messageId)) return requestAnimationFrame(step);
+  for (const r of inView) {
+    byRow.set(Number(r.getAttribute('aria-rowindex')), r.dataset.messageId);
+  }
+  if (top + sc.clientHeight >= sc.scrollHeight - 1) {
+    const keys = [...byRow.keys()].sort((a, b) => a - b);
+    done({ ids: keys.map((k) => byRow.get(k)) });
+  } else {
+    sc.scrollTop = top + sc.clientHeight - 32;
+    requestAnimationFrame(step);
+  }
+};
+requestAnimationFrame(step);
+"#;
+
 async fn triage(c: &Client, export: &std::path::Path) -> Result<()> {
     let sdk = sandbox_sdk(c).await?;
     window_size(c, 1200, 760).await?;
@@ -135,6 +164,27 @@ async fn triage(c: &Client, export: &std::path::Path) -> Result<()> {
     click(c, "#poll-start").await?;
     says(c, "#poll-received", "2000 received").await?;
     css(c, r#"#poll-start[data-polling="false"]"#).await?;
+
+    // The window holds numbers, not messages: the table asks Rust for the rows it draws. Scrolled
+    // from top to bottom, every one of the 2,000 comes, each once.
+    let seen = bounded(
+        "scrolling through every row",
+        c.execute_async(SCROLL_ALL, vec![]),
+    )
+    .await?;
+    let ids: Vec<&str> = seen["ids"]
+        .as_array()
+        .context("ids")?
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    ensure!(
+        ids.len() == N && unique.len() == N,
+        "scrolling showed {} rows, {} different, of {N}",
+        ids.len(),
+        unique.len()
+    );
 
     // A mistake is pointed at, and nothing is filtered by it.
     retype(c, "#msg-filter", "status =").await?;

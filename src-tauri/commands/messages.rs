@@ -11,7 +11,7 @@ use sqs_core::messages::{
     SentMessage,
 };
 use sqs_core::recent::RecentStore;
-use sqs_core::workbench::{MessageRow, MessageStore, PolledBatch, Workbench};
+use sqs_core::workbench::{MessageStore, PolledBatch, Workbench};
 use sqs_core::CoreError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -26,7 +26,8 @@ use sqs_core::config::TourStep;
 /// Hands received messages to the page's store and to the window in chunks: whatever arrived in
 /// the last 100 ms goes as one channel message, not one per receive of 10 (a poll of 10,000
 /// would be a thousand IPC messages, each evaluated as a script by the page; chunks of 8 KiB and
-/// more travel as data). Each chunk carries the store's sequence number of its first message.
+/// more travel as data). A chunk says how many arrived and the store's number of the first: the
+/// table then asks for the rows it draws.
 struct ChannelSink {
     channel: Channel<PolledBatch>,
     store: Arc<std::sync::RwLock<MessageStore>>,
@@ -50,8 +51,11 @@ impl ChannelSink {
                 .unwrap_or_else(|e| e.into_inner())
                 .add(&messages)
         });
-        let rows = messages.iter().map(MessageRow::from).collect();
-        if self.channel.send(PolledBatch { first_seq, rows }).is_err() {
+        if self
+            .channel
+            .send(PolledBatch::of(first_seq, &messages))
+            .is_err()
+        {
             // The window is gone: stop receiving.
             self.stop.store(true, Ordering::SeqCst);
         }
@@ -67,6 +71,13 @@ impl PollSink for ChannelSink {
     }
     fn cancelled(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
+    }
+    fn releasing(&self, count: usize) {
+        self.flush();
+        let _ = self.channel.send(PolledBatch {
+            releasing: count as u32,
+            ..PolledBatch::of(0, &[])
+        });
     }
 }
 
@@ -165,7 +176,7 @@ pub async fn export_messages<R: Runtime>(
     app: AppHandle<R>,
     workbench: State<'_, Workbench>,
     store_id: String,
-    message_ids: Option<Vec<String>>,
+    seqs: Option<Vec<u32>>,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
     let store = workbench.store(&store_id, false);
@@ -190,8 +201,8 @@ pub async fn export_messages<R: Runtime>(
     let written = path.clone();
     tokio::task::spawn_blocking(move || {
         let held = store.read().unwrap_or_else(|e| e.into_inner());
-        let messages = match message_ids {
-            Some(ids) => held.get(&ids),
+        let messages = match seqs {
+            Some(seqs) => held.get(&seqs),
             None => held.all(),
         };
         drop(held);

@@ -1,13 +1,17 @@
 //! Commands over a queue page's polled messages held in Rust (`sqs_core::workbench`): the
-//! filter's query, facets, the field names to complete, forgetting messages that were deleted or
-//! moved, and dropping a page's store. Queries run on the blocking pool: 100,000 messages never
-//! hold up the async runtime.
+//! filter's query (the matching numbers in the table's order), the rows the table draws, facets,
+//! the field names to complete, whole messages and receipt handles by number, forgetting messages
+//! that were deleted or moved, and dropping a page's store. All run on the blocking pool: 100,000
+//! messages never hold up the async runtime.
 
 use std::collections::HashSet;
 
-use sqs_core::messages::{MessageHandle, ReceivedMessage};
-use sqs_core::workbench::{FacetAnswer, MessageStore, OpenedMessage, QueryAnswer, Workbench};
+use sqs_core::messages::ReceivedMessage;
+use sqs_core::workbench::{
+    FacetAnswer, HeldHandle, MessageRow, MessageStore, OpenedMessage, RowOrder, Workbench,
+};
 use sqs_core::CoreError;
+use tauri::ipc::Response;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -29,15 +33,31 @@ async fn reading<T: Send + 'static>(
         .map_err(|e| CoreError::Internal(e.to_string()).into())
 }
 
-/// Which of the page's messages `query` matches (a bitmap by sequence number), or where the
-/// query is wrong.
+/// Which of the page's messages `query` matches, in `order`, with the rows of the first
+/// `first_rows`; or where the query is wrong. Answered as bytes (`QueryAnswer::to_bytes`): the
+/// window reads 100,000 numbers in place instead of parsing them.
 #[tauri::command]
 pub async fn query_messages(
     workbench: State<'_, Workbench>,
     store_id: String,
     query: String,
-) -> CommandResult<QueryAnswer> {
-    reading(&workbench, &store_id, move |s| s.query(&query)).await
+    order: RowOrder,
+    first_rows: u32,
+) -> CommandResult<Response> {
+    reading(&workbench, &store_id, move |s| {
+        Response::new(s.query(&query, order, first_rows as usize).to_bytes())
+    })
+    .await
+}
+
+/// The rows the table draws, by sequence number, in the order asked (at most 1,000).
+#[tauri::command]
+pub async fn message_rows(
+    workbench: State<'_, Workbench>,
+    store_id: String,
+    seqs: Vec<u32>,
+) -> CommandResult<Vec<MessageRow>> {
+    reading(&workbench, &store_id, move |s| s.rows(&seqs)).await
 }
 
 /// The most common values of `field` among the messages `query` matches.
@@ -73,50 +93,42 @@ pub async fn open_message(
     reading(&workbench, &store_id, move |s| s.opened(&message_id)).await
 }
 
-/// The page's polled messages with these ids, whole (the pane, a copy, a move); at most 20,000
-/// at once.
+/// The page's polled messages with these numbers, whole (a copy, a move); at most 20,000 at
+/// once.
 #[tauri::command]
 pub async fn stored_messages(
     workbench: State<'_, Workbench>,
     store_id: String,
-    message_ids: Vec<String>,
+    seqs: Vec<u32>,
 ) -> CommandResult<Vec<ReceivedMessage>> {
-    if message_ids.len() > MAX_WHOLE {
+    if seqs.len() > MAX_WHOLE {
         return Err(CoreError::field(
             "selection",
             format!("Select at most {MAX_WHOLE} messages for this; for more, export them and import the file into the other queue."),
         )
         .into());
     }
-    reading(&workbench, &store_id, move |s| s.get(&message_ids)).await
+    reading(&workbench, &store_id, move |s| s.get(&seqs)).await
 }
 
-/// The receipt handles of the page's messages with these ids (delete, release, keep in flight).
+/// The receipt handles of the page's messages with these numbers (delete, release, keep in
+/// flight).
 #[tauri::command]
 pub async fn message_handles(
     workbench: State<'_, Workbench>,
     store_id: String,
-    message_ids: Vec<String>,
-) -> CommandResult<Vec<MessageHandle>> {
-    reading(&workbench, &store_id, move |s| {
-        s.get(&message_ids)
-            .into_iter()
-            .map(|m| MessageHandle {
-                message_id: m.message_id,
-                receipt_handle: m.receipt_handle,
-            })
-            .collect()
-    })
-    .await
+    seqs: Vec<u32>,
+) -> CommandResult<Vec<HeldHandle>> {
+    reading(&workbench, &store_id, move |s| s.handles(&seqs)).await
 }
 
-/// The page deleted or moved these messages: they leave its store.
+/// The page deleted or moved these messages: they leave its store. Returns their numbers.
 #[tauri::command]
 pub async fn forget_messages(
     workbench: State<'_, Workbench>,
     store_id: String,
     message_ids: Vec<String>,
-) -> CommandResult<()> {
+) -> CommandResult<Vec<u32>> {
     let store = workbench.store(&store_id, false);
     let ids: HashSet<String> = message_ids.into_iter().collect();
     tokio::task::spawn_blocking(move || {

@@ -10,7 +10,7 @@ use std::time::Instant;
 use sqs_core::message_files::export_line;
 use sqs_core::message_send::AttributeValue;
 use sqs_core::poll::ReceivedMessage;
-use sqs_core::workbench::{FacetAnswer, MessageStore, QueryAnswer};
+use sqs_core::workbench::{FacetAnswer, MessageStore, QueryAnswer, RowOrder};
 
 const N: usize = 100_000;
 const QUERY: &str = "status = failed and customer.tier = gold and @region = eu";
@@ -132,13 +132,13 @@ fn main() {
         .count();
     let mut matched = 0;
     let query_ms = time_ms(11, || {
-        if let QueryAnswer::Matches { matched: m, .. } = store.query(QUERY) {
+        if let QueryAnswer::Matches { matched: m, .. } = store.query(QUERY, RowOrder::Sent, 60) {
             matched = m as usize;
         }
     });
     assert_eq!(matched, expected, "the query's count");
     let text_ms = time_ms(11, || {
-        store.query("timeout");
+        store.query("timeout", RowOrder::Sent, 60);
     });
     let mut kinds = 0;
     let facet_ms = time_ms(11, || {

@@ -75,6 +75,8 @@ pub fn peek_hold_s(count: u32) -> u32 {
 pub trait PollSink: Send + Sync {
     fn deliver(&self, batch: Vec<ReceivedMessage>);
     fn cancelled(&self) -> bool;
+    /// Every message is in; a Peek now releases `count` of them (the poll ends after that).
+    fn releasing(&self, _count: usize) {}
 }
 
 fn convert(m: &aws_sdk_sqs::types::Message) -> ReceivedMessage {
@@ -225,6 +227,7 @@ pub async fn poll(
     // Release what was peeked even when a receiver failed.
     let handles = std::mem::take(&mut *peeked.lock().unwrap_or_else(|e| e.into_inner()));
     if !handles.is_empty() {
+        sink.releasing(handles.len());
         change_visibility(client, url, &handles, 0).await?;
     }
     for r in results {

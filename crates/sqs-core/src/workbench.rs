@@ -1,14 +1,13 @@
 //! The polled messages of each open queue page, held in Rust: a store per page that a poll
 //! fills, that queries, facets and completion read (through `sqs-query`), and that forgets the
 //! messages the user deleted or moved. Each message gets a sequence number in arrival order;
-//! the window knows the same numbers (a poll's batches carry their first), so a query's answer
-//! is a bitmap over them rather than a copy of the messages.
+//! the window knows only these numbers: a query answers with the matching ones in the table's
+//! order, and the table asks for the rows it draws by number.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 
-use base64::Engine;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqs_query::{Flat, Interner, Subject, SysValue, System};
 use ts_rs::TS;
 
@@ -22,11 +21,15 @@ const MAX_STORES: usize = 8;
 /// The longest start of a body a row carries (the table shows ~120 characters of it).
 const PREVIEW_CHARS: usize = 160;
 
-/// What the window keeps of a polled message: what its row shows and what sorting and the
-/// poll's warnings read. The whole message stays here; the pane and the actions ask for it by id.
+/// The most rows one answer carries (the table draws a few dozen).
+pub const MAX_ROWS: usize = 1_000;
+
+/// What the table draws of a polled message, asked for by sequence number as rows come into
+/// view. The whole message stays here; the pane and the actions ask for it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct MessageRow {
+    pub seq: u32,
     pub message_id: String,
     #[ts(type = "number | null")]
     pub sent_at: Option<i64>,
@@ -38,13 +41,14 @@ pub struct MessageRow {
     pub preview: String,
 }
 
-impl From<&ReceivedMessage> for MessageRow {
-    fn from(m: &ReceivedMessage) -> Self {
+impl MessageRow {
+    fn new(seq: u32, m: &ReceivedMessage) -> Self {
         let preview = match m.body.char_indices().nth(PREVIEW_CHARS) {
             Some((at, _)) => m.body[..at].to_string(),
             None => m.body.clone(),
         };
         MessageRow {
+            seq,
             message_id: m.message_id.clone(),
             sent_at: m.sent_at,
             receive_count: m.receive_count,
@@ -65,12 +69,52 @@ pub struct OpenedMessage {
     pub pretty: Option<String>,
 }
 
-/// A poll's batch as the window receives it: its rows and the sequence number of the first.
+/// A poll's batch as the window hears of it: how many arrived, numbered from `first_seq`, and
+/// what the toolbar needs to know of them (never the messages: the table asks for its rows).
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct PolledBatch {
     pub first_seq: u32,
-    pub rows: Vec<MessageRow>,
+    pub count: u32,
+    /// Whether any of them has a message group id (the table shows a Group column).
+    pub any_group: bool,
+    /// The highest receive count among them (a next poll may push such messages to the DLQ).
+    pub most_receives: u32,
+    /// Not 0: every message is in, and a Peek is releasing this many back to the queue.
+    pub releasing: u32,
+}
+
+impl PolledBatch {
+    pub fn of(first_seq: u32, batch: &[ReceivedMessage]) -> Self {
+        PolledBatch {
+            first_seq,
+            count: batch.len() as u32,
+            any_group: batch.iter().any(|m| m.group_id.is_some()),
+            most_receives: batch.iter().map(|m| m.receive_count).max().unwrap_or(0),
+            releasing: 0,
+        }
+    }
+}
+
+/// The table's order: oldest sent first, most received first, or largest first (ties in
+/// arrival order).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RowOrder {
+    #[default]
+    Sent,
+    Receives,
+    Size,
+}
+
+/// A message's receipt handle with its number in the store.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct HeldHandle {
+    pub seq: u32,
+    pub message_id: String,
+    pub receipt_handle: String,
 }
 
 struct Stored {
@@ -121,7 +165,7 @@ pub struct MessageStore {
     next_seq: u32,
 }
 
-/// Which messages a query matches.
+/// Which messages a query matches, in the table's order.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
@@ -131,8 +175,12 @@ pub enum QueryAnswer {
         matched: u32,
         /// How many messages the store holds.
         total: u32,
-        /// Base64 of a bitmap by sequence number (bit `seq % 8` of byte `seq / 8`).
-        bits: String,
+        /// The rows of the first matches (the table draws them without asking again).
+        first_rows: Vec<MessageRow>,
+        /// The matching sequence numbers in order: sent as bytes after the rest ([`Self::to_bytes`]).
+        #[serde(skip)]
+        #[ts(skip)]
+        order: Vec<u32>,
     },
     Invalid {
         error: QueryError,
@@ -158,6 +206,29 @@ pub enum FacetAnswer {
     },
 }
 
+impl QueryAnswer {
+    /// The answer as the window reads it: the length of the JSON part (a little-endian u32), the
+    /// JSON padded with spaces to a multiple of 4 bytes, then the matching sequence numbers as
+    /// little-endian u32s (read in place as a `Uint32Array`, no parsing of 100,000 numbers).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut json = serde_json::to_vec(self).unwrap_or_default();
+        while !json.len().is_multiple_of(4) {
+            json.push(b' ');
+        }
+        let order: &[u32] = match self {
+            QueryAnswer::Matches { order, .. } => order,
+            QueryAnswer::Invalid { .. } => &[],
+        };
+        let mut out = Vec::with_capacity(4 + json.len() + order.len() * 4);
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        for q in order {
+            out.extend_from_slice(&q.to_le_bytes());
+        }
+        out
+    }
+}
+
 impl MessageStore {
     /// Adds a batch in arrival order; returns the sequence number of its first message.
     pub fn add(&mut self, batch: &[ReceivedMessage]) -> u32 {
@@ -174,9 +245,55 @@ impl MessageStore {
         first
     }
 
-    /// Forgets messages (deleted, moved) by id.
-    pub fn forget(&mut self, ids: &HashSet<String>) {
-        self.messages.retain(|s| !ids.contains(&s.msg.message_id));
+    /// Forgets messages (deleted, moved) by id; returns the sequence numbers forgotten.
+    pub fn forget(&mut self, ids: &HashSet<String>) -> Vec<u32> {
+        let mut gone = Vec::new();
+        self.messages.retain(|s| {
+            let keep = !ids.contains(&s.msg.message_id);
+            if !keep {
+                gone.push(s.seq);
+            }
+            keep
+        });
+        gone
+    }
+
+    /// The held message numbered `seq` (messages stay in arrival order, so a binary search).
+    fn by_seq(&self, seq: u32) -> Option<&Stored> {
+        self.messages
+            .binary_search_by_key(&seq, |s| s.seq)
+            .ok()
+            .map(|i| &self.messages[i])
+    }
+
+    /// The held messages with these numbers, in arrival order (numbers not held are left out:
+    /// deleted or moved meanwhile).
+    fn held(&self, seqs: &[u32]) -> Vec<&Stored> {
+        let mut seqs = seqs.to_vec();
+        seqs.sort_unstable();
+        seqs.dedup();
+        seqs.into_iter().filter_map(|q| self.by_seq(q)).collect()
+    }
+
+    /// The table's rows for these numbers, in the order asked (at most [`MAX_ROWS`]).
+    pub fn rows(&self, seqs: &[u32]) -> Vec<MessageRow> {
+        seqs.iter()
+            .take(MAX_ROWS)
+            .filter_map(|&q| self.by_seq(q))
+            .map(|s| MessageRow::new(s.seq, &s.msg))
+            .collect()
+    }
+
+    /// The receipt handles of the held messages with these numbers, in arrival order.
+    pub fn handles(&self, seqs: &[u32]) -> Vec<HeldHandle> {
+        self.held(seqs)
+            .into_iter()
+            .map(|s| HeldHandle {
+                seq: s.seq,
+                message_id: s.msg.message_id.clone(),
+                receipt_handle: s.msg.receipt_handle.clone(),
+            })
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -187,25 +304,30 @@ impl MessageStore {
         self.messages.is_empty()
     }
 
-    /// Which messages match `query`, as a bitmap by sequence number.
-    pub fn query(&self, query: &str) -> QueryAnswer {
+    /// Which messages match `query` (all for an empty one), in `order`, with the rows of the
+    /// first `first` of them.
+    pub fn query(&self, query: &str, order: RowOrder, first: usize) -> QueryAnswer {
         let q = match sqs_query::parse(query) {
             Ok(q) => q,
             Err(error) => return QueryAnswer::Invalid { error },
         };
         let c = q.compile(&self.interner);
-        let mut bits = vec![0u8; (self.next_seq as usize).div_ceil(8)];
-        let mut matched = 0u32;
-        for s in &self.messages {
-            if c.matches(s) {
-                bits[(s.seq / 8) as usize] |= 1 << (s.seq % 8);
-                matched += 1;
-            }
+        let mut hits: Vec<&Stored> = self.messages.iter().filter(|s| c.matches(*s)).collect();
+        // Stable sorts: equal keys keep arrival order.
+        match order {
+            RowOrder::Sent => hits.sort_by_key(|s| s.msg.sent_at.unwrap_or(0)),
+            RowOrder::Receives => hits.sort_by_key(|s| std::cmp::Reverse(s.msg.receive_count)),
+            RowOrder::Size => hits.sort_by_key(|s| std::cmp::Reverse(s.msg.size)),
         }
         QueryAnswer::Matches {
-            matched,
+            matched: hits.len() as u32,
             total: self.messages.len() as u32,
-            bits: base64::engine::general_purpose::STANDARD.encode(bits),
+            first_rows: hits
+                .iter()
+                .take(first.min(MAX_ROWS))
+                .map(|s| MessageRow::new(s.seq, &s.msg))
+                .collect(),
+            order: hits.iter().map(|s| s.seq).collect(),
         }
     }
 
@@ -232,15 +354,10 @@ impl MessageStore {
         }
     }
 
-    /// The held messages with these ids, whole, in the order they arrived (ids not held are
-    /// left out: deleted or moved meanwhile).
-    pub fn get(&self, ids: &[String]) -> Vec<ReceivedMessage> {
-        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-        self.messages
-            .iter()
-            .filter(|s| wanted.contains(s.msg.message_id.as_str()))
-            .map(|s| s.msg.clone())
-            .collect()
+    /// The held messages with these numbers, whole, in the order they arrived (numbers not
+    /// held are left out: deleted or moved meanwhile).
+    pub fn get(&self, seqs: &[u32]) -> Vec<ReceivedMessage> {
+        self.held(seqs).into_iter().map(|s| s.msg.clone()).collect()
     }
 
     /// Every held message, whole, in the order they arrived.
@@ -345,16 +462,23 @@ mod tests {
         }
     }
 
-    fn bits(a: &QueryAnswer) -> Vec<u32> {
-        let QueryAnswer::Matches { bits, .. } = a else {
-            panic!("{a:?}")
-        };
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(bits)
-            .unwrap();
-        (0..bytes.len() as u32 * 8)
-            .filter(|s| bytes[(s / 8) as usize] & (1 << (s % 8)) != 0)
+    /// The matching sequence numbers, in the answer's order, read back from its bytes.
+    fn order(a: &QueryAnswer) -> Vec<u32> {
+        let bytes = a.to_bytes();
+        let len = u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
+        assert_eq!(len % 4, 0, "the numbers start 4-aligned");
+        let head: serde_json::Value = serde_json::from_slice(&bytes[4..4 + len]).unwrap();
+        assert_eq!(head["kind"], "matches", "{head}");
+        bytes[4 + len..]
+            .chunks(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
             .collect()
+    }
+
+    fn bits(a: &QueryAnswer) -> Vec<u32> {
+        let mut v = order(a);
+        v.sort();
+        v
     }
 
     #[test]
@@ -370,20 +494,26 @@ mod tests {
             received(3, "plain failed", "eu"),
         ]);
         assert_eq!(next, 2);
-        assert_eq!(bits(&store.query("status = failed")), [0, 2]);
-        assert_eq!(bits(&store.query("failed @region = eu")), [0, 3]);
         assert_eq!(
-            bits(&store.query("$source = orders and $receives >= 2")),
+            bits(&store.query("status = failed", RowOrder::Sent, 10)),
+            [0, 2]
+        );
+        assert_eq!(
+            bits(&store.query("failed @region = eu", RowOrder::Sent, 10)),
+            [0, 3]
+        );
+        assert_eq!(
+            bits(&store.query("$source = orders and $receives >= 2", RowOrder::Sent, 10)),
             [2, 3]
         );
-        store.forget(&HashSet::from(["m0".to_string()]));
+        assert_eq!(store.forget(&HashSet::from(["m0".to_string()])), [0]);
         assert_eq!(
-            bits(&store.query("status = failed")),
+            bits(&store.query("status = failed", RowOrder::Sent, 10)),
             [2],
             "sequence numbers stay"
         );
         let got: Vec<String> = store
-            .get(&["m3".into(), "m0".into(), "m2".into()])
+            .get(&[3, 0, 2])
             .into_iter()
             .map(|m| m.message_id)
             .collect();
@@ -392,20 +522,56 @@ mod tests {
             ["m2", "m3"],
             "in arrival order, the forgotten one left out"
         );
-        let row = MessageRow::from(&received(9, &"é".repeat(500), "eu"));
+        let handles: Vec<(u32, String)> = store
+            .handles(&[3, 2, 3])
+            .into_iter()
+            .map(|h| (h.seq, h.receipt_handle))
+            .collect();
+        assert_eq!(handles, [(2, "r2".to_string()), (3, "r3".to_string())]);
+        let rows: Vec<u32> = store.rows(&[3, 0, 1]).iter().map(|r| r.seq).collect();
+        assert_eq!(
+            rows,
+            [3, 1],
+            "in the order asked, the forgotten one left out"
+        );
+        let row = MessageRow::new(9, &received(9, &"é".repeat(500), "eu"));
         assert_eq!(
             row.preview.chars().count(),
             PREVIEW_CHARS,
             "cut on a character"
         );
-        let QueryAnswer::Matches { matched, total, .. } = store.query("") else {
+        let QueryAnswer::Matches { matched, total, .. } = store.query("", RowOrder::Sent, 10)
+        else {
             panic!()
         };
         assert_eq!((matched, total), (3, 3));
-        let QueryAnswer::Invalid { error } = store.query("status =") else {
+        let QueryAnswer::Invalid { error } = store.query("status =", RowOrder::Sent, 10) else {
             panic!()
         };
         assert_eq!(error.at, 8);
+    }
+
+    #[test]
+    fn the_answer_is_in_the_tables_order_with_its_first_rows() {
+        let mut store = MessageStore::default();
+        let mut ms: Vec<ReceivedMessage> = (0..5).map(|i| received(i, "{}", "eu")).collect();
+        ms[0].sent_at = Some(50);
+        ms[3].sent_at = Some(10);
+        ms[1].receive_count = 9;
+        ms[4].size = 9_000;
+        store.add(&ms);
+        let a = store.query("", RowOrder::Sent, 2);
+        assert_eq!(order(&a), [3, 0, 1, 2, 4], "oldest sent first");
+        let QueryAnswer::Matches { first_rows, .. } = &a else {
+            panic!()
+        };
+        assert_eq!(first_rows.iter().map(|r| r.seq).collect::<Vec<_>>(), [3, 0]);
+        // received(i) counts i % 4: 1 (9), 3 (3), 2 (2), then 0 and 4 (0) in arrival order.
+        assert_eq!(
+            order(&store.query("", RowOrder::Receives, 0)),
+            [1, 3, 2, 0, 4]
+        );
+        assert_eq!(order(&store.query("", RowOrder::Size, 0))[0], 4);
     }
 
     #[test]

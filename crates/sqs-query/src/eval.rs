@@ -135,7 +135,7 @@ pub(crate) fn any_value<S: Subject + ?Sized>(
                     Scalar::Null => Val::Null,
                     Scalar::Bool(b) => Val::Bool(*b),
                     Scalar::Num(n) => Val::Num(*n),
-                    Scalar::Str(t) => Val::Str(t),
+                    Scalar::Str(_) | Scalar::Span(..) => Val::Str(v.str(s.body()).unwrap_or("")),
                 })
         }),
         Bound::Attribute(name) => s.attribute(name).is_some_and(|v| f(Val::Str(v))),

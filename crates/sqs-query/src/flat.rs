@@ -50,16 +50,21 @@ pub enum Scalar {
     Bool(bool),
     Num(f64),
     Str(Box<str>),
+    /// A long string whose text stands as it is in the body (no escapes): where, not a copy
+    /// (`start`, `len` in bytes), so a body made of one big string is not held twice.
+    Span(u32, u32),
 }
 
+/// Strings at least this long are kept as a [`Scalar::Span`] when the body holds their text.
+const SPAN_MIN: usize = 48;
+
 impl Scalar {
-    /// As text: strings as they are, numbers as JSON writes them.
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+    /// A string value's text, read from `body` for a span; None for other values.
+    pub fn str<'a>(&'a self, body: &'a str) -> Option<&'a str> {
         match self {
-            Scalar::Null => "null".into(),
-            Scalar::Bool(b) => b.to_string().into(),
-            Scalar::Num(n) => format_num(*n).into(),
-            Scalar::Str(s) => std::borrow::Cow::Borrowed(s),
+            Scalar::Str(s) => Some(s),
+            Scalar::Span(start, len) => body.get(*start as usize..(*start + *len) as usize),
+            _ => None,
         }
     }
 }
@@ -160,7 +165,14 @@ impl Flat {
             json: true,
         };
         let mut segs = Vec::new();
-        walk(&value, &mut segs, interner, &mut flat.leaves);
+        let mut walker = Walker {
+            body,
+            cursor: 0,
+            misses: 0,
+            interner,
+            out: &mut flat.leaves,
+        };
+        walker.walk(&value, &mut segs);
         flat.leaves.shrink_to_fit();
         flat
     }
@@ -184,40 +196,67 @@ fn written(segs: &[Segment]) -> String {
     path
 }
 
-fn walk(
-    v: &serde_json::Value,
-    segs: &mut Vec<Segment>,
-    interner: &mut Interner,
-    out: &mut Vec<(u32, Scalar)>,
-) {
-    use serde_json::Value;
-    if out.len() >= MAX_LEAVES || segs.len() >= MAX_JSON_DEPTH {
-        return;
+/// Flattens a parsed body into leaves.
+struct Walker<'a> {
+    body: &'a str,
+    /// Where the last long string was found: leaves come in the body's order (serde_json keeps
+    /// it in this workspace), so each search goes on from the last.
+    cursor: usize,
+    /// Long strings not found as they are (escaped): past a few, no more searching, so a body
+    /// of thousands of escaped strings is not scanned thousands of times.
+    misses: u32,
+    interner: &'a mut Interner,
+    out: &'a mut Vec<(u32, Scalar)>,
+}
+
+impl Walker<'_> {
+    fn walk(&mut self, v: &serde_json::Value, segs: &mut Vec<Segment>) {
+        use serde_json::Value;
+        if self.out.len() >= MAX_LEAVES || segs.len() >= MAX_JSON_DEPTH {
+            return;
+        }
+        let scalar = match v {
+            Value::Null => Scalar::Null,
+            Value::Bool(b) => Scalar::Bool(*b),
+            Value::Number(n) => Scalar::Num(n.as_f64().unwrap_or(f64::NAN)),
+            Value::String(s) => self.string(s),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    segs.push(Segment::Index(i as u32));
+                    self.walk(item, segs);
+                    segs.pop();
+                }
+                return;
+            }
+            Value::Object(m) => {
+                for (k, item) in m {
+                    segs.push(Segment::Key(k.clone()));
+                    self.walk(item, segs);
+                    segs.pop();
+                }
+                return;
+            }
+        };
+        if let Some(id) = self.interner.id(segs) {
+            self.out.push((id, scalar));
+        }
     }
-    let scalar = match v {
-        Value::Null => Scalar::Null,
-        Value::Bool(b) => Scalar::Bool(*b),
-        Value::Number(n) => Scalar::Num(n.as_f64().unwrap_or(f64::NAN)),
-        Value::String(s) => Scalar::Str(s.as_str().into()),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                segs.push(Segment::Index(i as u32));
-                walk(item, segs, interner, out);
-                segs.pop();
+
+    /// A string leaf: a span of the body when it is long and its text stands there as it is
+    /// (any place with the same bytes will do: the text is the same), else a copy.
+    fn string(&mut self, s: &str) -> Scalar {
+        if s.len() >= SPAN_MIN && self.misses < 16 && self.body.len() <= u32::MAX as usize {
+            let found = self.body[self.cursor..]
+                .find(s)
+                .map(|at| at + self.cursor)
+                .or_else(|| self.body.find(s));
+            if let Some(at) = found {
+                self.cursor = at + s.len();
+                return Scalar::Span(at as u32, s.len() as u32);
             }
-            return;
+            self.misses += 1;
         }
-        Value::Object(m) => {
-            for (k, item) in m {
-                segs.push(Segment::Key(k.clone()));
-                walk(item, segs, interner, out);
-                segs.pop();
-            }
-            return;
-        }
-    };
-    if let Some(id) = interner.id(segs) {
-        out.push((id, scalar));
+        Scalar::Str(s.into())
     }
 }
 
@@ -254,6 +293,26 @@ mod tests {
         assert_eq!(i.len(), 5);
         assert!(!Flat::of("plain text", &mut i).json);
         assert!(!Flat::of("{broken", &mut i).json);
+    }
+
+    #[test]
+    fn long_strings_are_read_from_the_body_not_copied() {
+        let mut i = Interner::default();
+        let long = "lorem ipsum ".repeat(10);
+        let body = format!(r#"{{"a":"{long}","b":"caf\u00e9 {long}","c":"short"}}"#);
+        let f = Flat::of(&body, &mut i);
+        assert!(
+            matches!(f.leaves[0].1, Scalar::Span(..)),
+            "{:?}",
+            f.leaves[0]
+        );
+        assert_eq!(f.leaves[0].1.str(&body), Some(long.as_str()));
+        // Escaped in the body: its text is not there as it is, so it is a copy.
+        assert_eq!(
+            f.leaves[1].1,
+            Scalar::Str(format!("café {long}").into_boxed_str())
+        );
+        assert_eq!(f.leaves[2].1.str(&body), Some("short"));
     }
 
     #[test]

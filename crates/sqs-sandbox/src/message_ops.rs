@@ -122,13 +122,18 @@ impl Sandbox {
             let conn = self.db();
             Self::load_queue(&conn, &name)?;
             let now = self.now_ms();
-            run_batch(&entries, |e| {
+            // One transaction for the batch, as delete does: one commit instead of ten (a Peek
+            // of 100,000 releases them in 10,000 batches).
+            let tx = conn.unchecked_transaction()?;
+            let out = run_batch(&entries, |e| {
                 let vt = e
                     .opt_i64("VisibilityTimeout")?
                     .ok_or_else(|| SqsError::missing_parameter("VisibilityTimeout"))?;
-                Self::change_visibility_one(&conn, &name, e.str("ReceiptHandle")?, vt, now)
+                Self::change_visibility_one(&tx, &name, e.str("ReceiptHandle")?, vt, now)
                     .map(|()| Map::new())
-            })
+            });
+            tx.commit()?;
+            out
         };
         self.wake_for(&name, successes(&out));
         Ok(out)

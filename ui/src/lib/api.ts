@@ -47,6 +47,9 @@ import type { UsageView } from './bindings/UsageView';
 import type { TourProgress } from './bindings/TourProgress';
 import type { PolledBatch } from './bindings/PolledBatch';
 import type { MessageRow } from './bindings/MessageRow';
+import { readQueryAnswer } from './message-query';
+import type { RowOrder } from './bindings/RowOrder';
+import type { HeldHandle } from './bindings/HeldHandle';
 import type { OpenedMessage } from './bindings/OpenedMessage';
 import type { Change } from './bindings/Change';
 import type { Preview } from './bindings/Preview';
@@ -58,6 +61,8 @@ import type { QueryError } from './bindings/QueryError';
 
 export type {
   MessageRow,
+  RowOrder,
+  HeldHandle,
   Change,
   Preview,
   PreviewInput,
@@ -226,8 +231,8 @@ export const api = {
   deleteQueue: (connectionId: string, url: string) => call<null>('delete_queue', { connectionId, url }),
   sendMessage: (connectionId: string, url: string, message: OutgoingMessage) =>
     call<SentMessage>('send_message', { connectionId, url, message }),
-  /** Polls; `onBatch` gets the messages a batch at a time. Resolves with how many arrived. */
-  /** Polls into the page's message store (emptied first); each batch also reaches `onBatch`. */
+  /** Polls into the page's message store (emptied first); `onBatch` hears how many arrived and
+   * their numbers. Resolves with how many arrived. */
   pollMessages: (
     connectionId: string,
     url: string,
@@ -240,8 +245,12 @@ export const api = {
     channel.onmessage = onBatch;
     return call<number>('poll_messages', { connectionId, url, pollId, storeId, settings, onBatch: channel });
   },
-  /** Which of the page's polled messages a query matches (a bitmap by sequence number), or where the query is wrong. */
-  queryMessages: (storeId: string, query: string) => call<QueryAnswer>('query_messages', { storeId, query }),
+  /** Which of the page's polled messages a query matches (their numbers in `order`) with the
+   * first `firstRows` rows, or where the query is wrong. */
+  queryMessages: async (storeId: string, query: string, order: RowOrder, firstRows: number) =>
+    readQueryAnswer(await call<ArrayBuffer>('query_messages', { storeId, query, order, firstRows })),
+  /** The rows the table draws, by number (at most 1,000). */
+  messageRows: (storeId: string, seqs: number[]) => call<MessageRow[]>('message_rows', { storeId, seqs }),
   /** The most common values of a field among the messages a query matches. */
   messageFacet: (storeId: string, query: string, field: string, top: number) =>
     call<FacetAnswer>('message_facet', { storeId, query, field, top }),
@@ -249,8 +258,8 @@ export const api = {
   openMessage: (storeId: string, messageId: string) => call<OpenedMessage | null>('open_message', { storeId, messageId }),
   /** The field names a query can use, from the page's polled messages. */
   messageFields: (storeId: string) => call<string[]>('message_fields', { storeId }),
-  /** Tells the page's store that these messages are gone (deleted, moved). */
-  forgetMessages: (storeId: string, messageIds: string[]) => call<null>('forget_messages', { storeId, messageIds }),
+  /** Tells the page's store that these messages are gone (deleted, moved); resolves with their numbers. */
+  forgetMessages: (storeId: string, messageIds: string[]) => call<number[]>('forget_messages', { storeId, messageIds }),
   /** The page closed: its polled messages are dropped. */
   dropMessageStore: (storeId: string) => call<null>('drop_message_store', { storeId }),
   /** Stops a running poll, bulk send or simulation by the id it was started with. */
@@ -274,14 +283,14 @@ export const api = {
     channel.onmessage = onProgress;
     return call<BulkReport>('bulk_send', { connectionId, url, jobId, fileId, format, onlyLines, total, onProgress: channel });
   },
-  /** Asks where to save and writes the page's polled messages with these ids (null: all) as JSON
-   * Lines from Rust's store; resolves with the path, or null if cancelled. */
-  exportMessages: (storeId: string, messageIds: string[] | null, suggestedName: string) =>
-    call<string | null>('export_messages', { storeId, messageIds, suggestedName }),
-  /** The page's polled messages with these ids, whole (the window keeps only their rows). */
-  storedMessages: (storeId: string, messageIds: string[]) => call<ReceivedMessage[]>('stored_messages', { storeId, messageIds }),
-  /** The receipt handles of the page's polled messages with these ids. */
-  messageHandles: (storeId: string, messageIds: string[]) => call<MessageHandle[]>('message_handles', { storeId, messageIds }),
+  /** Asks where to save and writes the page's polled messages with these numbers (null: all) as
+   * JSON Lines from Rust's store; resolves with the path, or null if cancelled. */
+  exportMessages: (storeId: string, seqs: number[] | null, suggestedName: string) =>
+    call<string | null>('export_messages', { storeId, seqs, suggestedName }),
+  /** The page's polled messages with these numbers, whole (the window keeps only numbers). */
+  storedMessages: (storeId: string, seqs: number[]) => call<ReceivedMessage[]>('stored_messages', { storeId, seqs }),
+  /** The receipt handles of the page's polled messages with these numbers. */
+  messageHandles: (storeId: string, seqs: number[]) => call<HeldHandle[]>('message_handles', { storeId, seqs }),
   recentMessages: (connectionId: string, url: string) => call<RecentMessages>('recent_messages', { connectionId, url }),
   clearRecentMessages: () => call<null>('clear_recent_messages'),
   keepRecentMessagesForAws: (keep: boolean) => call<null>('keep_recent_messages_for_aws', { keep }),

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { completionsFor, decodeBits, hasBit, literal, withCondition, wordAt } from './message-query';
+import { completionsFor, literal, membership, readQueryAnswer, withCondition, wordAt } from './message-query';
 
 describe('message query helpers', () => {
-  it('reads the bitmap Rust sends', () => {
-    // seqs 0, 2 and 9: bytes 0b00000101, 0b00000010
-    const bits = decodeBits(btoa(String.fromCharCode(5, 2)));
-    expect([0, 1, 2, 8, 9, 10, 64].map((s) => hasBit(bits, s))).toEqual([true, false, true, false, true, false, false]);
+  it('reads the answer Rust sends: JSON, then the numbers in place', () => {
+    // What QueryAnswer::to_bytes writes: the length, the JSON padded to 4, then u32s.
+    let json = JSON.stringify({ kind: 'matches', matched: 3, total: 9, first_rows: [] });
+    while (json.length % 4) json += ' ';
+    const bytes = new Uint8Array(4 + json.length + 12);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, json.length, true);
+    bytes.set(new TextEncoder().encode(json), 4);
+    [7, 0, 300000].forEach((n, i) => view.setUint32(4 + json.length + i * 4, n, true));
+    const { answer, order } = readQueryAnswer(bytes.buffer);
+    expect(answer).toEqual({ kind: 'matches', matched: 3, total: 9, first_rows: [] });
+    expect([...order]).toEqual([7, 0, 300000]);
+    expect([...readQueryAnswer([...bytes]).order]).toEqual([7, 0, 300000]);
+    expect([...membership(new Uint32Array([2, 0]))]).toEqual([1, 0, 1]);
   });
 
   it('finds the word being typed and completes it', () => {

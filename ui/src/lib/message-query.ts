@@ -1,17 +1,26 @@
-// The filter box's side of the message query: reading Rust's answer (a bitmap by sequence
-// number), the word being typed (for completion), and adding a facet's value to a query.
+// The filter box's side of the message query: reading Rust's answer (the matching messages'
+// numbers in the table's order, as bytes), the word being typed (for completion), and adding a
+// facet's value to a query.
+import type { QueryAnswer } from './api';
 
-/** Decodes the base64 bitmap of a query's answer. */
-export function decodeBits(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+/** Reads `query_messages`'s bytes: a little-endian u32 length, that many bytes of JSON (padded
+ * to a multiple of 4), then the matching numbers as u32s, read in place (little-endian, as every
+ * platform the app runs on). */
+export function readQueryAnswer(data: ArrayBuffer | number[]): { answer: QueryAnswer; order: Uint32Array } {
+  const buf = data instanceof ArrayBuffer ? data : new Uint8Array(data).buffer;
+  const len = new DataView(buf).getUint32(0, true);
+  const answer = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, len))) as QueryAnswer;
+  const at = 4 + len;
+  return { answer, order: new Uint32Array(buf, at, (buf.byteLength - at) / 4) };
 }
 
-/** Whether message `seq` is in the bitmap. */
-export function hasBit(bits: Uint8Array, seq: number): boolean {
-  return (bits[seq >> 3] ?? 0) & (1 << (seq & 7)) ? true : false;
+/** A membership table of `order` (index: a message's number; 1 when in it). */
+export function membership(order: Uint32Array): Uint8Array {
+  let size = 0;
+  for (let i = 0; i < order.length; i++) if (order[i] >= size) size = order[i] + 1;
+  const out = new Uint8Array(size);
+  for (let i = 0; i < order.length; i++) out[order[i]] = 1;
+  return out;
 }
 
 /** The word that ends at the caret (what completion replaces), and where it starts. */

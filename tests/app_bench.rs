@@ -5,6 +5,7 @@
 //! Usage: app_bench --ours BIN --blank BIN [--runs N] [--messages N] [--deb-ours F] [--deb-blank F]
 //!        [--installed BIN] [--cpu-seconds S] [--minutes M] [--pad CHARS]
 //!        [--window-only | --long-only | --start-only] (one part alone, for trying a change)
+//!        [--workbench] (bench/peek.sh: a big Peek, queries and memory against the blank page)
 //!
 //! The long phase runs two windows side by side: one idle on a list of 1,000 queues (its CPU
 //! over `--cpu-seconds` alone, then its requests over `--minutes`), one running the simulator
@@ -44,6 +45,8 @@ struct Args {
     long_only: bool,
     /// Only the launches, their medians printed (`--blank` may be another build of the app).
     start_only: bool,
+    /// The workbench's table: the window part and the blank page's idle memory.
+    workbench: bool,
 }
 
 fn args() -> Result<Args> {
@@ -53,7 +56,7 @@ fn args() -> Result<Args> {
         let Some(name) = k.strip_prefix("--") else {
             continue; // libtest's own flags when run through `cargo test`
         };
-        if name == "window-only" || name == "long-only" {
+        if ["window-only", "long-only", "workbench"].contains(&name) {
             map.insert(name.to_string(), String::new());
             continue;
         }
@@ -74,6 +77,7 @@ fn args() -> Result<Args> {
         window_only: map.contains_key("window-only"),
         long_only: map.contains_key("long-only"),
         start_only: map.contains_key("start-only"),
+        workbench: map.contains_key("workbench"),
     })
 }
 
@@ -181,6 +185,8 @@ struct WindowFigures {
     poll_all_ms: f64,
     /// … and the poll over (a Peek has given them all back to the queue).
     poll_all_released_ms: f64,
+    /// A three-condition query typed → its match count and first rows painted.
+    query_ms: Vec<f64>,
     frame_ms: Vec<f64>,
     dom_rows: u64,
     /// After the polls, before the scroll test.
@@ -247,6 +253,35 @@ const check = () => {
       [...document.querySelectorAll('dialog[open] button')].find((b) => b.textContent.trim() === 'Cancel').click();
       done(ms);
     }));
+  } else {
+    requestAnimationFrame(check);
+  }
+};
+requestAnimationFrame(check);
+"#;
+
+/// Types a query into the filter box at once (as a paste) and reports when the new match count
+/// is shown and the first matching rows painted.
+const QUERY_AND_WAIT: &str = r#"
+const [q, done] = [arguments[0], arguments[arguments.length - 1]];
+const box = document.querySelector('#msg-filter');
+const type = (text) => {
+  box.value = text;
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+};
+// From an empty filter (no match count shown), so each query's count is new.
+type('');
+let t0 = null;
+const check = () => {
+  const m = document.querySelector('#msg-match-count');
+  if (t0 === null) {
+    if (!m) {
+      t0 = performance.now();
+      type(q);
+    }
+    requestAnimationFrame(check);
+  } else if (m && !m.textContent.includes('last filter') && document.querySelector('.scroller .mrow[data-message-id]')) {
+    requestAnimationFrame(() => done({ ms: performance.now() - t0, text: m.textContent.trim() }));
   } else {
     requestAnimationFrame(check);
   }
@@ -351,6 +386,41 @@ async fn window_figures(
         .await?;
         std::thread::sleep(Duration::from_secs(2));
         let after_poll = pss_by_process(app_pid);
+        // A three-condition query over everything polled, three times (another range each).
+        let mut query_ms = Vec::new();
+        for k in 1..=3 {
+            let lo = messages * k / 5;
+            let q = format!(
+                "n >= {lo} and n < {} and pad contains xx",
+                lo + messages / 10
+            );
+            let got = common::bounded(
+                "query",
+                c.execute_async(QUERY_AND_WAIT, vec![serde_json::json!(q)]),
+            )
+            .await?;
+            let text = got["text"].as_str().unwrap_or_default();
+            let shown: String = text
+                .split(" of")
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            if shown != (messages / 10).to_string() {
+                bail!(
+                    "the query {q:?} showed {text:?}, not {} matches",
+                    messages / 10
+                );
+            }
+            query_ms.push(got["ms"].as_f64().unwrap_or(f64::NAN));
+        }
+        common::js(
+            c,
+            "const b = document.querySelector('#msg-filter'); b.value = ''; b.dispatchEvent(new Event('input', { bubbles: true })); return 1",
+        )
+        .await?;
+        common::gone(c, "#msg-match-count").await?;
         let scroll = common::bounded("scrolling", c.execute_async(SCROLL, vec![])).await?;
         let frame_ms: Vec<f64> = scroll["deltas"]
             .as_array()
@@ -366,6 +436,7 @@ async fn window_figures(
             poll_1000_ms,
             poll_all_ms: all["shown"].as_f64().unwrap_or(f64::NAN),
             poll_all_released_ms: all["done"].as_f64().unwrap_or(f64::NAN),
+            query_ms,
             frame_ms,
             dom_rows,
             pss_after_poll: after_poll.iter().map(|(_, m)| m).sum(),
@@ -601,16 +672,67 @@ fn long_rows(long: &LongFigures) -> Vec<String> {
     ]
 }
 
+/// `--workbench`: a Peek of `--messages` with `--pad`-sized bodies, three queries over them, and
+/// memory after both, against the blank page's idle memory measured in the same run.
+async fn workbench_table(a: &Args) -> Result<()> {
+    let dirs: Vec<tempfile::TempDir> = (0..2)
+        .map(|_| tempfile::tempdir())
+        .collect::<Result<_, _>>()?;
+    let mut blank = Vec::new();
+    for _ in 0..3 {
+        blank.push(launch(&a.blank, dirs[0].path(), dirs[1].path())?.1);
+    }
+    let (bp, _, _) = stats(&blank);
+    let w = window_figures(&a.ours, a.runs, a.messages, a.pad).await?;
+    let n = group_thousands(a.messages);
+    println!("| figure | ours | reference | ratio | target |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| Peek {n} ({}-byte JSON bodies) → every row in the table | {:.1} s | | | ≤ 10 s: {} |",
+        a.pad + 23,
+        w.poll_all_ms / 1000.0,
+        verdict(w.poll_all_ms <= 10_000.0)
+    );
+    println!(
+        "| … and all given back to the queue (the poll over) | {:.1} s | | | |",
+        w.poll_all_released_ms / 1000.0
+    );
+    println!(
+        "| a three-condition query over the {n} → match count and rows painted | {} | | | ≤ 100 ms: {} |",
+        fmt(&w.query_ms, "ms", 0),
+        verdict(w.query_ms.iter().all(|&m| m <= 100.0))
+    );
+    for (what, pss) in [
+        ("after the Peek", w.pss_after_poll),
+        ("after scrolling through every row too", w.pss_after_scroll),
+    ] {
+        println!(
+            "| memory (PSS, app + WebKit) {what} | {pss:.1} MiB | {bp:.1} MiB (blank, idle) | blank + {:.1} MiB | ≤ blank + 250 MiB: {} |",
+            pss - bp,
+            verdict(pss - bp <= 250.0)
+        );
+    }
+    println!(
+        "| frame time scrolling all {n} rows (p50 / p95 / max) | {:.1} / {:.1} / {:.1} ms | 16.7 ms (60 Hz) | | |",
+        percentile(&w.frame_ms, 0.5),
+        percentile(&w.frame_ms, 0.95),
+        percentile(&w.frame_ms, 1.0)
+    );
+    println!("\nMemory by process after scrolling: {:?}.", w.breakdown);
+    Ok(())
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
     let a = args()?;
     if a.window_only {
         let w = window_figures(&a.ours, a.runs, a.messages, a.pad).await?;
         println!(
-            "poll 1,000 {:?} ms; poll all {:.0} ms (released {:.0} ms); frames p50 {:.1} ms; PSS after poll {:.1}, after scroll {:.1}, 30 s later {:.1} MiB; {:?}",
+            "poll 1,000 {:?} ms; poll all {:.0} ms (released {:.0} ms); query {:?} ms; frames p50 {:.1} ms; PSS after poll {:.1}, after scroll {:.1}, 30 s later {:.1} MiB; {:?}",
             w.poll_1000_ms,
             w.poll_all_ms,
             w.poll_all_released_ms,
+            w.query_ms,
             percentile(&w.frame_ms, 0.5),
             w.pss_after_poll,
             w.pss_after_scroll,
@@ -618,6 +740,9 @@ async fn main() -> Result<()> {
             w.breakdown
         );
         return Ok(());
+    }
+    if a.workbench {
+        return workbench_table(&a).await;
     }
     if a.long_only {
         let long = long_figures(&a.ours, Duration::from_secs_f64(a.cpu_seconds), a.minutes).await?;
@@ -752,6 +877,12 @@ async fn main() -> Result<()> {
             w.poll_all_released_ms
         ));
     }
+    rows.push(format!(
+        "| a three-condition query over the {} polled → match count and rows painted | {} | | | ≤ 100 ms: {} |",
+        group_thousands(a.messages),
+        fmt(&w.query_ms, "ms", 0),
+        verdict(w.query_ms.iter().all(|&m| m <= 100.0))
+    ));
     rows.push(format!(
         "| frame time scrolling {} rows (p50 / p95 / max, {} frames, {} rows in the DOM) | {:.1} / {:.1} / {:.1} ms | 16.7 ms (60 Hz) | {:.2}× | |",
         group_thousands(a.messages),

@@ -135,6 +135,13 @@ async fn keyboard_flow(c: &Client) -> Result<()> {
 
     // Poll: focus stays on the button, which reads Stop while it runs.
     tab_to(c, "#poll-start", true).await?;
+    // Its focus ring can be seen: on the filled blue button it once was blue on blue (1.2:1).
+    let ring = ring_contrast(c, "#poll-start").await?;
+    ensure!(
+        ring >= 3.0,
+        "the focus ring on Poll is {ring:.2}:1 against the button"
+    );
+    screenshot("focus-ring-poll.png");
     press(c, ENTER, "Poll").await?;
     text_contains(c, "#poll-received", "1 received").await?;
     css(c, r#"#poll-start[data-polling="false"]"#).await?;
@@ -379,6 +386,9 @@ async fn say_what_happened(c: &Client) -> Result<()> {
     type_into(c, "#msg-dedup", "same-id").await?;
     click(c, "#msg-send").await?;
     text_contains(c, "#msg-sent", "Sent: message id").await?;
+    // Send is disabled while it sends, which used to drop the focus to the page: it comes back.
+    let f = focus_kept(c, "Send").await?;
+    ensure!(f == "BUTTON#msg-send", "after Send, focus is on {f}");
     click(c, "#msg-send").await?;
     text_contains(c, "#msg-sent", "dropped this as a duplicate").await?;
     let a = attributes(&sdk, &fifo_url).await?;
@@ -450,6 +460,72 @@ async fn say_what_happened(c: &Client) -> Result<()> {
     );
     css(c, "#server-search").await?;
     Ok(())
+}
+
+/// The screen as RGB pixels (an X screenshot in binary PPM: width, height, rows of RGB).
+fn screen_rgb() -> Result<(usize, usize, Vec<u8>)> {
+    let out = std::process::Command::new("import")
+        .args(["-window", "root", "-depth", "8", "ppm:-"])
+        .output()
+        .context("ImageMagick's import")?;
+    let data = out.stdout;
+    // "P6\n<w> <h>\n<max>\n" then the pixels.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while data.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+            at += 1;
+        }
+        let start = at;
+        while data.get(at).is_some_and(|b| !b.is_ascii_whitespace()) {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&data[start..at]).into_owned());
+    }
+    ensure!(
+        fields[0] == "P6" && fields[3] == "255",
+        "not a PPM: {fields:?}"
+    );
+    Ok((
+        fields[1].parse()?,
+        fields[2].parse()?,
+        data[at + 1..].to_vec(),
+    ))
+}
+
+/// WCAG contrast ratio of two sRGB colours.
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let lum = |c: [u8; 3]| {
+        let ch = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// How far a focused button's ring stands out from the button: the best contrast between its
+/// fill (sampled 8 px inside its left edge, mid-height) and the pixels 1 to 5 px inside that
+/// edge, where a ring drawn inside the button lies (outside it would be the page, whose
+/// contrast with the fill says nothing about the ring).
+async fn ring_contrast(c: &Client, sel: &str) -> Result<f64> {
+    let (left, top, _, bottom) = rect(c, sel).await?;
+    let (w, _, px) = screen_rgb()?;
+    let at = |x: f64, y: f64| {
+        let i = (y.round() as usize * w + x.round() as usize) * 3;
+        [px[i], px[i + 1], px[i + 2]]
+    };
+    let y = (top + bottom) / 2.0;
+    let fill = at(left + 8.0, y);
+    Ok((1..=5)
+        .map(|dx| contrast(fill, at(left + dx as f64, y)))
+        .fold(0.0, f64::max))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

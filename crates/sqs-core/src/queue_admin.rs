@@ -322,6 +322,6 @@ mod tests {
         });
         let p = bad.problem.expect("a bad name is a problem");
         assert_eq!(p.field.as_deref(), Some("name"));
-        assert_eq!(p.message, "Only letters, digits, '-' and '_'.");
+        assert_eq!(p.message, "Only letters, digits, '-' and '_': not a space.");
     }
 }

@@ -213,7 +213,35 @@ impl QueueSpec {
                         r::MAX_QUEUE_NAME
                     )
                 } else {
-                    "Only letters, digits, '-' and '_'.".to_string()
+                    // Name what is wrong: "bad name!" has a space and a '!'.
+                    let base = if self.fifo {
+                        name.strip_suffix(".fifo").unwrap_or(&name)
+                    } else {
+                        &name
+                    };
+                    let mut bad: Vec<char> = base
+                        .chars()
+                        .filter(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+                        .collect();
+                    bad.dedup();
+                    bad.sort_unstable();
+                    bad.dedup();
+                    let named: Vec<String> = bad
+                        .iter()
+                        .map(|c| match c {
+                            ' ' => "a space".to_string(),
+                            '\t' => "a tab".to_string(),
+                            c => format!("'{c}'"),
+                        })
+                        .collect();
+                    match named.as_slice() {
+                        [] => "Only letters, digits, '-' and '_'.".to_string(),
+                        [one] => format!("Only letters, digits, '-' and '_': not {one}."),
+                        [init @ .., last] => format!(
+                            "Only letters, digits, '-' and '_': not {} or {last}.",
+                            init.join(", ")
+                        ),
+                    }
                 },
             ));
         }
@@ -540,6 +568,29 @@ mod tests {
                 assert!(s.validate().is_err(), "{field}={} accepted", lo - 1);
             }
         }
+    }
+
+    #[test]
+    fn a_bad_name_names_its_bad_characters() {
+        let problem = |name: &str, fifo: bool| {
+            QueueSpec {
+                name: name.into(),
+                fifo,
+                ..Default::default()
+            }
+            .validate()
+            .err()
+            .map(|e| e.message)
+        };
+        assert_eq!(
+            problem("bad name!", false).as_deref(),
+            Some("Only letters, digits, '-' and '_': not a space or '!'.")
+        );
+        assert_eq!(
+            problem("a.b/c.fifo", true).as_deref(),
+            Some("Only letters, digits, '-' and '_': not '.' or '/'.")
+        );
+        assert_eq!(problem("ok_name-2", false), None);
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub async fn sso_start_new_session(
 ) -> CommandResult<SignInStarted> {
     state.ensure_proxy().await;
     let cfg = session_of(&session)?;
-    sso::profile_name_free(&sso::config_path()?, &session.profile_name)?;
+    sso::profile_name_free(&sso::config_path()?, &session.profile_name, &cfg.start_url).await?;
     let (pending, authorization) = sso::start(&cfg).await?;
     Ok(begin(&sign_ins, &jobs, job_id, pending, authorization))
 }
@@ -139,7 +139,8 @@ pub async fn sso_save_profile(
             role_name,
             region: region.trim().to_string(),
         },
-    )?;
+    )
+    .await?;
     let input = ConnectionInput {
         id: None,
         name: session.profile_name.trim().to_string(),

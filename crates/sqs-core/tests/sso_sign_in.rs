@@ -176,6 +176,7 @@ async fn the_device_sign_in_fills_the_shared_cache_and_the_profile_then_works() 
             region: "us-east-1".into(),
         },
     )
+    .await
     .unwrap();
     assert!(
         backup.is_some_and(|b| b.exists()),

@@ -912,6 +912,8 @@ async fn proxy_scenario(c: &Client, config_dir: &Path) -> Result<()> {
 
     click(c, "#network").await?;
     text_contains(c, "dialog[open] #proxy-env-value", "HTTPS_PROXY").await?;
+    // The choices wait for the saved settings (a choice made before was overwritten by them).
+    css(c, r#"dialog[open] fieldset[aria-busy="false"]"#).await?;
     click(c, "#proxy-own").await?;
     type_into(c, "#proxy-url", "proxy.example.com:3128").await?;
     click(c, "#proxy-save").await?;

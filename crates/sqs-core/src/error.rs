@@ -169,9 +169,14 @@ impl CoreError {
                     Some(io) if io.raw_os_error().is_none() => CoreError::Network(format!(
                         "The address of {endpoint} could not be found. Check the region or endpoint URL and your network connection."
                     )),
-                    _ => CoreError::Network(format!(
-                        "Could not connect to {endpoint}. Check that the server is running and the address is right, or your network connection."
-                    )),
+                    _ => CoreError::Network(match crate::proxy::proxy_named_for(endpoint) {
+                        Some(proxy) => format!(
+                            "Could not connect to {endpoint} through {proxy}. Check that the proxy is running and its address is right (Network… in the sidebar), or your network connection."
+                        ),
+                        None => format!(
+                            "Could not connect to {endpoint}. Check that the server is running and the address is right, or your network connection."
+                        ),
+                    }),
                 }
             }
             SdkError::ConstructionFailure(_) => {

@@ -217,6 +217,66 @@ fn userinfo(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// Whether `host` is one of a NO_PROXY-style list's hosts or domains (`*`, `example.com`,
+/// `.example.com`).
+fn excluded(host: &str, rules: &str) -> bool {
+    rules.split(',').map(str::trim).any(|r| {
+        let r = r.trim_start_matches('.');
+        r == "*"
+            || (!r.is_empty() && (host.eq_ignore_ascii_case(r) || host.ends_with(&format!(".{r}"))))
+    })
+}
+
+/// The proxy a request to `target` (an endpoint URL, or "SQS in REGION") goes through, named
+/// as the user set it and without any user name or password: the app's (Network…), else the
+/// environment's. None for this computer, a host the proxy's exclusions name, or no proxy.
+/// Errors name it, so a dead proxy is not reported as a dead server.
+pub fn proxy_named_for(target: &str) -> Option<String> {
+    if is_local(target) {
+        return None;
+    }
+    let parsed = url::Url::parse(target).ok();
+    let host = parsed
+        .as_ref()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "amazonaws.com".into());
+    let app = APP_PROXY.read().unwrap_or_else(|e| e.into_inner()).clone();
+    match app {
+        Some(p) => {
+            if p.settings
+                .no_proxy
+                .as_deref()
+                .is_some_and(|r| excluded(&host, r))
+            {
+                return None;
+            }
+            Some(format!(
+                "the proxy set under Network ({})",
+                without_credentials(&p.settings.url)
+            ))
+        }
+        None => {
+            if env_var(&["NO_PROXY", "no_proxy"]).is_some_and(|r| excluded(&host, &r)) {
+                return None;
+            }
+            let http = parsed.as_ref().is_some_and(|u| u.scheme() == "http");
+            let (names, label): (&[&str], &str) = if http {
+                (&["HTTP_PROXY", "http_proxy"], "HTTP_PROXY")
+            } else {
+                (&["HTTPS_PROXY", "https_proxy"], "HTTPS_PROXY")
+            };
+            let (url, label) = match env_var(names) {
+                Some(u) => (u, label),
+                None => (env_var(&["ALL_PROXY", "all_proxy"])?, "ALL_PROXY"),
+            };
+            Some(format!(
+                "the proxy in {label} ({})",
+                without_credentials(&url)
+            ))
+        }
+    }
+}
+
 /// The proxy rule for requests to `endpoint` (None: AWS's own endpoints).
 fn proxy_for(endpoint: Option<&str>) -> ProxyConfig {
     if endpoint.is_some_and(is_local) {

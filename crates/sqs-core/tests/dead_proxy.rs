@@ -1,0 +1,91 @@
+//! A proxy that is not running is named as the proxy in the error, not reported as a server that
+//! is down; its user name and password never appear. (Its own test binary: the app's proxy and
+//! the environment are process-wide.)
+
+use sqs_core::connection::{Connection, ConnectionSettings, KeyPair, Secret};
+use sqs_core::proxy::{self, AppProxy, ProxySettings};
+use sqs_core::{client, queues};
+
+/// A port on this computer nothing listens on.
+fn dead_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn remote(url: &str) -> Connection {
+    Connection {
+        id: "remote".into(),
+        name: "remote".into(),
+        settings: ConnectionSettings::Endpoint {
+            url: url.into(),
+            region: "us-east-1".into(),
+            access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
+        },
+        secret_account: None,
+    }
+}
+
+#[tokio::test]
+async fn a_dead_proxy_is_named_in_the_error() {
+    let secret = KeyPair {
+        secret_access_key: Secret::new("secret"),
+        session_token: None,
+    }
+    .encode();
+    let port = dead_port();
+    // TEST-NET-1: never this computer, so the request must go through the proxy.
+    let target = "http://192.0.2.10:9324";
+
+    proxy::set_app_proxy(Some(AppProxy {
+        settings: ProxySettings {
+            url: format!("http://127.0.0.1:{port}"),
+            username: Some("alice".into()),
+            no_proxy: None,
+        },
+        password: Some(Secret::new("pa55-word")),
+    }));
+    let c = client::connect(&remote(target), Some(&secret))
+        .await
+        .unwrap();
+    let e = queues::list_queues(&c, None).await.unwrap_err();
+    let m = e.payload().message;
+    assert!(
+        m.contains(&format!(
+            "through the proxy set under Network (http://127.0.0.1:{port})"
+        )),
+        "{m}"
+    );
+    assert!(!m.contains("pa55-word") && !m.contains("alice"), "{m}");
+
+    // The environment's proxy, with credentials in its URL: named, the credentials left out.
+    proxy::set_app_proxy(None);
+    std::env::set_var("HTTP_PROXY", format!("http://bob:hunter2@127.0.0.1:{port}"));
+    let c = client::connect(&remote(target), Some(&secret))
+        .await
+        .unwrap();
+    let m = queues::list_queues(&c, None)
+        .await
+        .unwrap_err()
+        .payload()
+        .message;
+    assert!(
+        m.contains(&format!(
+            "through the proxy in HTTP_PROXY (http://127.0.0.1:{port})"
+        )),
+        "{m}"
+    );
+    assert!(!m.contains("hunter2") && !m.contains("bob"), "{m}");
+
+    // A server on this computer is never reached through a proxy: a dead one is the server's fault.
+    let local = format!("http://127.0.0.1:{}", dead_port());
+    let c = client::connect(&remote(&local), Some(&secret))
+        .await
+        .unwrap();
+    let m = queues::list_queues(&c, None)
+        .await
+        .unwrap_err()
+        .payload()
+        .message;
+    assert!(m.contains("Check that the server is running"), "{m}");
+    std::env::remove_var("HTTP_PROXY");
+}

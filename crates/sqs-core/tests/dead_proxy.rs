@@ -25,6 +25,16 @@ fn remote(url: &str) -> Connection {
     }
 }
 
+/// Lists the queues of the endpoint at `url` and returns the failure's sentence.
+async fn listing_fails(url: &str, secret: &Secret) -> String {
+    let c = client::connect(&remote(url), Some(secret)).await.unwrap();
+    queues::list_queues(&c, None)
+        .await
+        .expect_err("nothing answers there")
+        .payload()
+        .message
+}
+
 #[tokio::test]
 async fn a_dead_proxy_is_named_in_the_error() {
     let secret = KeyPair {
@@ -44,11 +54,7 @@ async fn a_dead_proxy_is_named_in_the_error() {
         },
         password: Some(Secret::new("pa55-word")),
     }));
-    let c = client::connect(&remote(target), Some(&secret))
-        .await
-        .unwrap();
-    let e = queues::list_queues(&c, None).await.unwrap_err();
-    let m = e.payload().message;
+    let m = listing_fails(target, &secret).await;
     assert!(
         m.contains(&format!(
             "through the proxy set under Network (http://127.0.0.1:{port})"
@@ -60,14 +66,7 @@ async fn a_dead_proxy_is_named_in_the_error() {
     // The environment's proxy, with credentials in its URL: named, the credentials left out.
     proxy::set_app_proxy(None);
     std::env::set_var("HTTP_PROXY", format!("http://bob:hunter2@127.0.0.1:{port}"));
-    let c = client::connect(&remote(target), Some(&secret))
-        .await
-        .unwrap();
-    let m = queues::list_queues(&c, None)
-        .await
-        .unwrap_err()
-        .payload()
-        .message;
+    let m = listing_fails(target, &secret).await;
     assert!(
         m.contains(&format!(
             "through the proxy in HTTP_PROXY (http://127.0.0.1:{port})"
@@ -78,14 +77,7 @@ async fn a_dead_proxy_is_named_in_the_error() {
 
     // A server on this computer is never reached through a proxy: a dead one is the server's fault.
     let local = format!("http://127.0.0.1:{}", dead_port());
-    let c = client::connect(&remote(&local), Some(&secret))
-        .await
-        .unwrap();
-    let m = queues::list_queues(&c, None)
-        .await
-        .unwrap_err()
-        .payload()
-        .message;
+    let m = listing_fails(&local, &secret).await;
     assert!(m.contains("Check that the server is running"), "{m}");
     std::env::remove_var("HTTP_PROXY");
 }

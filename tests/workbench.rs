@@ -229,6 +229,25 @@ async fn keyboard_flow(c: &Client) -> Result<()> {
     }
     screenshot("workbench-800x500.png");
     axe(c, "Messages at 800×500 (light)").await?;
+
+    // Keys that reach: Alt+M to the table, Alt+P polls again, Delete in the table deletes the
+    // selected messages (three: asked first).
+    press(c, &format!("{ALT}m{RELEASE}"), "Alt+M").await?;
+    let f = focused(c).await?;
+    ensure!(f.starts_with("DIV#msg-table"), "Alt+M focused {f}");
+    press(c, &format!("{ALT}p{RELEASE}"), "Alt+P").await?;
+    css(c, r#"#poll-start[data-polling="false"]"#).await?;
+    text_contains(c, "#announcer", "3 received").await?;
+    focus_on(c, "#poll-start").await?;
+    click(c, "#msg-select-all").await?;
+    text_contains(c, "#msg-selected-count", "3 selected").await?;
+    press(c, &format!("{ALT}m{RELEASE}"), "Alt+M").await?;
+    press(c, DELETE, "Delete").await?;
+    text_contains(c, "dialog[open]", "Delete 3 messages").await?;
+    click(c, "dialog[open] button.danger").await?;
+    text_contains(c, "#msg-outcome", "3 deleted.").await?;
+    let left = attributes(&sdk, &url).await?;
+    assert_eq!(left[&A::ApproximateNumberOfMessages], "0");
     Ok(())
 }
 

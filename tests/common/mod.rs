@@ -310,6 +310,8 @@ pub mod keys {
     pub const ENTER: &str = "\u{E007}";
     pub const SHIFT: &str = "\u{E008}";
     pub const CTRL: &str = "\u{E009}";
+    pub const ALT: &str = "\u{E00A}";
+    pub const DELETE: &str = "\u{E017}";
     pub const ESCAPE: &str = "\u{E00C}";
     pub const SPACE: &str = "\u{E00D}";
 }
@@ -340,7 +342,7 @@ pub async fn focus_kept(c: &Client, after: &str) -> Result<String> {
 }
 
 /// Types keys into whatever has focus, as a person at the keyboard does (WebDriver actions, not
-/// an element's send-keys, which would focus an element itself). Ctrl and Shift stay down until
+/// an element's send-keys, which would focus an element itself). Ctrl, Shift and Alt stay down until
 /// pressed again or until `keys::RELEASE`.
 pub async fn press(c: &Client, keys: &str, what: &str) -> Result<()> {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -353,7 +355,7 @@ pub async fn press(c: &Client, keys: &str, what: &str) -> Result<()> {
                     acts = acts.then(KeyAction::Up { value: m });
                 }
             }
-            '\u{E008}' | '\u{E009}' => {
+            '\u{E008}' | '\u{E009}' | '\u{E00A}' => {
                 if let Some(i) = held.iter().position(|m| *m == ch) {
                     held.remove(i);
                     acts = acts.then(KeyAction::Up { value: ch });

@@ -12,15 +12,20 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn proxy_settings(state: State<'_, AppState>) -> CommandResult<ProxyView> {
     let cfg = state.config.lock().await.clone();
-    let has_password = match &cfg.proxy {
+    // A keychain that cannot be read still shows the dialog, and says what that means.
+    let (has_password, problem) = match &cfg.proxy {
         Some(p) if p.username.is_some() => {
-            secrets::get(state.secrets.clone(), proxy::PASSWORD_ACCOUNT.to_string())
-                .await?
-                .is_some()
+            match secrets::get(state.secrets.clone(), proxy::PASSWORD_ACCOUNT.to_string()).await {
+                Ok(p) => (p.is_some(), None),
+                Err(e) => (false, Some(e.payload().message)),
+            }
         }
-        _ => false,
+        _ => (false, None),
     };
-    Ok(proxy::view(&cfg, has_password))
+    Ok(proxy::ProxyView {
+        keychain_problem: problem,
+        ..proxy::view(&cfg, has_password)
+    })
 }
 
 /// Saves the proxy form; every connection reconnects through the new setting.

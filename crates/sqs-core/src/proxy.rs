@@ -78,6 +78,11 @@ pub struct ProxyView {
     /// credentials in it.
     pub environment: Option<String>,
     pub environment_no_proxy: Option<String>,
+    /// Why the proxy's password could not be read (the keychain is locked or not available):
+    /// requests go through the proxy without it.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keychain_problem: Option<String>,
 }
 
 fn env_var(names: &[&str]) -> Option<String> {
@@ -107,6 +112,7 @@ pub fn view(config: &AppConfig, has_password: bool) -> ProxyView {
         environment: env_var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])
             .map(|u| without_credentials(&u)),
         environment_no_proxy: env_var(&["NO_PROXY", "no_proxy"]),
+        keychain_problem: None,
     }
 }
 
@@ -165,13 +171,18 @@ pub async fn load(config: &AppConfig, store: Arc<dyn SecretStore>) -> Result<(),
         set_app_proxy(None);
         return Ok(());
     };
-    let password = if settings.username.is_some() {
-        secrets::get(store, PASSWORD_ACCOUNT.to_string()).await?
+    // A keychain that cannot be read must not send requests around the proxy: the proxy is
+    // used without its password, and the error says so to the caller.
+    let (password, problem) = if settings.username.is_some() {
+        match secrets::get(store, PASSWORD_ACCOUNT.to_string()).await {
+            Ok(p) => (p, None),
+            Err(e) => (None, Some(e)),
+        }
     } else {
-        None
+        (None, None)
     };
     set_app_proxy(Some(AppProxy { settings, password }));
-    Ok(())
+    problem.map_or(Ok(()), Err)
 }
 
 /// Checks a proxy URL: http(s), a host, a port; credentials go in their own fields.

@@ -13,4 +13,9 @@ settings: ProxySettings | null, has_password: boolean,
  * The environment's proxy for HTTPS (what is used when the app has none), without any
  * credentials in it.
  */
-environment: string | null, environment_no_proxy: string | null, };
+environment: string | null, environment_no_proxy: string | null, 
+/**
+ * Why the proxy's password could not be read (the keychain is locked or not available):
+ * requests go through the proxy without it.
+ */
+keychain_problem?: string, };

@@ -200,6 +200,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_held_handle_is_taken_as_a_message_handle() {
+        // The page passes the store's handles (`HeldHandle`: `seq` beside) to delete and
+        // visibility as they are.
+        let h: MessageHandle =
+            serde_json::from_str(r#"{"seq": 7, "message_id": "m", "receipt_handle": "r"}"#)
+                .unwrap();
+        assert_eq!(
+            (h.message_id.as_str(), h.receipt_handle.as_str()),
+            ("m", "r")
+        );
+    }
+
+    #[test]
     fn every_batch_entry_gets_an_outcome_even_without_an_answer() {
         let chunk: Vec<MessageHandle> = (0..3)
             .map(|i| MessageHandle {

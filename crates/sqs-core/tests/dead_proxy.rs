@@ -2,7 +2,10 @@
 //! is down; its user name and password never appear. (Its own test binary: the app's proxy and
 //! the environment are process-wide.)
 
-use sqs_core::connection::{Connection, ConnectionSettings, KeyPair, Secret};
+mod common;
+
+use common::{endpoint_connection, example_secret};
+use sqs_core::connection::Secret;
 use sqs_core::proxy::{self, AppProxy, ProxySettings};
 use sqs_core::{client, queues};
 
@@ -12,22 +15,11 @@ fn dead_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-fn remote(url: &str) -> Connection {
-    Connection {
-        id: "remote".into(),
-        name: "remote".into(),
-        settings: ConnectionSettings::Endpoint {
-            url: url.into(),
-            region: "us-east-1".into(),
-            access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
-        },
-        secret_account: None,
-    }
-}
-
 /// Lists the queues of the endpoint at `url` and returns the failure's sentence.
 async fn listing_fails(url: &str, secret: &Secret) -> String {
-    let c = client::connect(&remote(url), Some(secret)).await.unwrap();
+    let c = client::connect(&endpoint_connection(url), Some(secret))
+        .await
+        .unwrap();
     queues::list_queues(&c, None)
         .await
         .expect_err("nothing answers there")
@@ -37,11 +29,7 @@ async fn listing_fails(url: &str, secret: &Secret) -> String {
 
 #[tokio::test]
 async fn a_dead_proxy_is_named_in_the_error() {
-    let secret = KeyPair {
-        secret_access_key: Secret::new("secret"),
-        session_token: None,
-    }
-    .encode();
+    let secret = example_secret();
     let port = dead_port();
     // TEST-NET-1: never this computer, so the request must go through the proxy.
     let target = "http://192.0.2.10:9324";

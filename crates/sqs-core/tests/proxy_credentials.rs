@@ -5,11 +5,14 @@
 //! credentials were percent-encoded, a space or `"` made the proxy URL unparseable and requests
 //! went straight to the endpoint.
 
+mod common;
+
+use common::{endpoint_connection, example_secret};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use sqs_core::client;
-use sqs_core::connection::{Connection, ConnectionSettings, KeyPair, Secret};
+use sqs_core::connection::Secret;
 use sqs_core::proxy::{self, AppProxy, ProxySettings};
 use sqs_core::queues;
 use test_support::{own_address, RecordingProxy};
@@ -19,21 +22,8 @@ async fn any_password_reaches_the_proxy_exactly_and_nothing_goes_direct() {
     let at_proxy = RecordingProxy::start("127.0.0.1", "407 Proxy Authentication Required");
     let direct = RecordingProxy::start(&own_address(), "500 Internal Server Error");
     let direct_port = direct.port;
-    let endpoint = Connection {
-        id: "remote".into(),
-        name: "Remote".into(),
-        settings: ConnectionSettings::Endpoint {
-            url: format!("http://{}:{direct_port}", own_address()),
-            region: "us-east-1".into(),
-            access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
-        },
-        secret_account: None,
-    };
-    let secret = KeyPair {
-        secret_access_key: Secret::new("secret"),
-        session_token: None,
-    }
-    .encode();
+    let endpoint = endpoint_connection(&format!("http://{}:{direct_port}", own_address()));
+    let secret = example_secret();
     for password in [
         "with space",
         "quo\"te",

@@ -2,10 +2,13 @@
 //! requests still go through the proxy (without the password), never around it, and the load
 //! says why. (Its own test binary: the app's proxy is process-wide.)
 
+mod common;
+
+use common::{endpoint_connection, example_secret};
 use std::sync::Arc;
 
 use sqs_core::config::AppConfig;
-use sqs_core::connection::{Connection, ConnectionSettings, KeyPair, Secret};
+use sqs_core::connection::Secret;
 use sqs_core::proxy::{self, ProxySettings};
 use sqs_core::secrets::SecretStore;
 use sqs_core::{client, queues, CoreError};
@@ -53,22 +56,13 @@ async fn a_keychain_that_cannot_be_read_never_sends_requests_around_the_proxy() 
     assert!(e.payload().message.contains("not available"), "{e:?}");
 
     // A request to a server elsewhere goes to the (dead) proxy, not around it.
-    let remote = Connection {
-        id: "r".into(),
-        name: "r".into(),
-        settings: ConnectionSettings::Endpoint {
-            url: "http://192.0.2.10:9324".into(),
-            region: "us-east-1".into(),
-            access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
-        },
-        secret_account: None,
-    };
-    let secret = KeyPair {
-        secret_access_key: Secret::new("secret"),
-        session_token: None,
-    }
-    .encode();
-    let c = client::connect(&remote, Some(&secret)).await.unwrap();
+    let secret = example_secret();
+    let c = client::connect(
+        &endpoint_connection("http://192.0.2.10:9324"),
+        Some(&secret),
+    )
+    .await
+    .unwrap();
     let m = queues::list_queues(&c, None)
         .await
         .expect_err("nothing answers")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The release command: builds the .deb and .rpm bundles (release profile: strip, LTO, one codegen
-# unit, opt-level "s") with the Tauri CLI, installed from npm into the tool cache if missing.
+# unit, opt-level "s") with the Tauri CLI pinned by scripts/tauri-cli/package-lock.json.
 # AppImage is not built: its bundler downloads linuxdeploy at build time, which these machines
 # cannot reach. `--blank` also bundles the benchmark's blank page (bench/blank-app).
 # The .deb files are packed again with xz (Tauri writes gzip): the same files, about a quarter
@@ -9,14 +9,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh run >/dev/null
-CACHE=${SQS_PILOT_CACHE:-$HOME/.cache/sqs-pilot-tools}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sqs-pilot-target}
-TAURI="$CACHE/tauri-cli/node_modules/.bin/tauri"
+# The Tauri CLI exactly as scripts/tauri-cli/package-lock.json pins it (version and checksums),
+# the same one the release workflow builds with.
+TAURI=scripts/tauri-cli/node_modules/.bin/tauri
 if [[ ! -x "$TAURI" ]]; then
-  echo "==> Installing the Tauri CLI into $CACHE/tauri-cli"
-  mkdir -p "$CACHE/tauri-cli"
-  npm install --silent --no-audit --no-fund --prefix "$CACHE/tauri-cli" @tauri-apps/cli@2.12.5
+  echo "==> Installing the Tauri CLI from scripts/tauri-cli/package-lock.json"
+  npm ci --silent --no-audit --no-fund --prefix scripts/tauri-cli
 fi
+TAURI=$PWD/$TAURI
 # rpmbuild is not needed: Tauri writes the .rpm itself.
 "$TAURI" build --bundles deb,rpm
 if [[ "${1:-}" == --blank ]]; then

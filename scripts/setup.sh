@@ -17,7 +17,7 @@ apt_run=(build-essential pkg-config file curl wget xdg-utils libssl-dev libwebki
   libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev libsecret-1-dev gnome-keyring dbus dbus-x11 mold)
 apt_test=(xvfb xauth webkit2gtk-driver libsecret-tools imagemagick x11-utils python3-venv
-  gcc-mingw-w64-x86-64 tinyproxy chromium-headless-shell jq)
+  gcc-mingw-w64-x86-64 wine64 tinyproxy chromium-headless-shell jq)
 wanted=("${apt_run[@]}")
 [ "$mode" = test ] && wanted+=("${apt_test[@]}")
 missing=()
@@ -49,11 +49,13 @@ fi
 
 if [ "$mode" = test ]; then
   # moto (an independent SQS server) and boto3 for tests, in a venv outside the clone.
-  if [ ! -x "$CACHE/venv/bin/moto_server" ] || [ ! -x "$CACHE/venv/bin/aws" ]; then
-    say "Creating the test venv with moto, boto3 and the AWS CLI in $CACHE/venv"
+  # PyYAML (named, though moto brings it) reads the GitHub workflows in scripts/check-workflows.py.
+  if [ ! -x "$CACHE/venv/bin/moto_server" ] || [ ! -x "$CACHE/venv/bin/aws" ] \
+    || ! "$CACHE/venv/bin/python" -c 'import yaml' 2>/dev/null; then
+    say "Creating the test venv with moto, boto3, the AWS CLI and PyYAML in $CACHE/venv"
     mkdir -p "$CACHE"
     [ -x "$CACHE/venv/bin/pip" ] || python3 -m venv "$CACHE/venv"
-    "$CACHE/venv/bin/pip" install -q --disable-pip-version-check "moto[server]>=5.1,<6" "boto3>=1.35,<2" "awscli>=1.36,<2"
+    "$CACHE/venv/bin/pip" install -q --disable-pip-version-check "moto[server]>=5.1,<6" "boto3>=1.35,<2" "awscli>=1.36,<2" "pyyaml>=6,<7"
   fi
   # A second venv with botocore 1.31.0, whose SQS model still speaks the query (XML) protocol, so
   # the sandbox's query side is tried by a real client of that protocol.
@@ -68,6 +70,18 @@ if [ "$mode" = test ]; then
   for t in x86_64-pc-windows-gnu aarch64-apple-darwin; do
     rustup target list --installed 2>/dev/null | grep -qx "$t" || { say "Adding the Rust target $t"; rustup target add "$t"; }
   done
+  # Wine runs the Windows test suites (scripts/wine-tests.sh) in a prefix of our own, with a
+  # bcryptprimitives.dll built from scripts/wine/ (Wine 8 lacks ProcessPrng, which Rust calls).
+  if [ ! -f "$CACHE/wine/system.reg" ]; then
+    say "Making the Wine prefix for the Windows tests in $CACHE/wine"
+    mkdir -p "$CACHE/wine"
+    WINEPREFIX="$CACHE/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" /usr/lib/wine/wine64 wineboot -i >/dev/null 2>&1
+  fi
+  shim="$CACHE/wine/drive_c/windows/system32/bcryptprimitives.dll"
+  if [ ! -f "$shim" ] || [ scripts/wine/bcryptprimitives.c -nt "$shim" ]; then
+    x86_64-w64-mingw32-gcc -O2 -shared -o "$shim" scripts/wine/bcryptprimitives.c \
+      scripts/wine/bcryptprimitives.def -ladvapi32
+  fi
   if ! "$CACHE/zig/bin/python" -m ziglang version >/dev/null 2>&1; then
     say "Installing zig (PyPI ziglang) into $CACHE/zig"
     [ -x "$CACHE/zig/bin/pip" ] || python3 -m venv "$CACHE/zig"

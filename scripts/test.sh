@@ -31,6 +31,7 @@ step() {
 }
 
 step "Rust formatting" cargo fmt --all -- --check
+step "GitHub workflows (triggers, rights, pins)" "$CACHE/venv/bin/python" scripts/check-workflows.py
 step "Frontend build" npm --prefix ui run --silent build -- --logLevel warn
 step "Frontend type check" npm --prefix ui run --silent check
 step "Frontend unit tests" npm --prefix ui run --silent test
@@ -62,6 +63,9 @@ cargo_test_in_keyring() {
 }
 step "Keychain and end-to-end tests (gnome-keyring, Xvfb, tauri-driver)" \
   cargo_test_in_keyring
+
+# The Windows suites under Wine (their own total, printed before the Linux one).
+step "Windows tests under Wine (x86_64-pc-windows-gnu)" scripts/wine-tests.sh
 
 step "Benchmark script, quick mode (keeps make bench from rotting; its figures mean nothing)" \
   bash bench/app.sh --quick

@@ -40,7 +40,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             }
             tracing::debug!("sandbox up at {} ms", since_start_ms());
             // An import the app died in the middle of: say which lines were handled.
-            if let Some(note) = sqs_core::import_journal::take_leftover(&sandbox::app_data_dir()) {
+            if let Some(note) =
+                sqs_core::import_journal::take_leftover(&sqs_core::paths::data_dir_or_temp())
+            {
                 state.add_notice(note.sentence());
             }
             app.manage(state);
@@ -49,7 +51,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             app.manage(commands::import::ImportFiles::default());
             app.manage(commands::sso::SignIns::default());
             app.manage(std::sync::Arc::new(sqs_core::recent::RecentStore::new(
-                &sandbox::app_data_dir(),
+                &sqs_core::paths::data_dir_or_temp(),
             )));
             window_fit::fit_main_window(app);
             // While the window loads: which keychain is in use, and the client the first list

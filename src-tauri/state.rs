@@ -95,7 +95,7 @@ impl AppState {
         self.forget_client(SANDBOX_ID).await;
         let mut wipe_error = None;
         if wipe {
-            if let Ok(dir) = crate::sandbox::sandbox_dir() {
+            if let Ok(dir) = sqs_core::paths::sandbox_dir() {
                 if let Err(e) = std::fs::remove_dir_all(&dir) {
                     if e.kind() != std::io::ErrorKind::NotFound {
                         wipe_error = Some(CoreError::Config(format!(
@@ -213,7 +213,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_restarts_on_a_fixed_port_leave_one_sandbox_running() {
         let dir = tempfile::tempdir().unwrap();
-        std::env::set_var(crate::sandbox::DATA_DIR_ENV, dir.path().join("data"));
+        std::env::set_var(sqs_core::paths::DATA_DIR_ENV, dir.path().join("data"));
         let state = AppState::new(
             ConfigStore::new(dir.path().join("config")),
             Arc::new(NoSecrets),

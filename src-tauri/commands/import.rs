@@ -206,7 +206,7 @@ pub async fn bulk_send(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     // A note on disk of how far it got, in case the app dies before it ends.
-    let sink = JournalSink::start(&progress, &crate::sandbox::app_data_dir(), &name, &url);
+    let sink = JournalSink::start(&progress, &sqs_core::paths::data_dir_or_temp(), &name, &url);
     let result = bulk::send_items(&client, &url, items, total, 8, &sink).await;
     sink.finish();
     jobs.finish(&job_id);

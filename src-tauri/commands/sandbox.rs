@@ -28,7 +28,7 @@ async fn status(state: &AppState) -> SandboxStatus {
         Ok(u) => (Some(u), None),
         Err(e) => (None, Some(e)),
     };
-    let data_dir = crate::sandbox::sandbox_dir()
+    let data_dir = sqs_core::paths::sandbox_dir()
         .ok()
         .map(|d| d.display().to_string());
     SandboxStatus {

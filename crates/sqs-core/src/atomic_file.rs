@@ -45,8 +45,43 @@ pub fn replace(
         w.flush()?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    persist(tmp, path, &name)?;
     sync_dir(dir)
+}
+
+/// Renames the finished temporary file over `path`. On Windows a rename over a file another
+/// program has open is refused (an editor, a virus scanner or the search indexer holds it for a
+/// moment): it is tried again for about a second, then refused with a sentence that says so.
+/// Either way the temporary file is gone when this returns with an error.
+fn persist(mut tmp: tempfile::NamedTempFile, path: &Path, name: &str) -> std::io::Result<()> {
+    let mut wait = std::time::Duration::from_millis(10);
+    for _ in 0..8 {
+        match tmp.persist(path) {
+            Ok(_) => return Ok(()),
+            Err(e) if held_open(&e.error) => {
+                tmp = e.file;
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(std::time::Duration::from_millis(250));
+            }
+            Err(e) => return Err(e.error),
+        }
+    }
+    match tmp.persist(path) {
+        Ok(_) => Ok(()),
+        Err(e) if held_open(&e.error) => Err(std::io::Error::new(
+            e.error.kind(),
+            format!(
+                "another program has {name} open (an editor or a virus scanner, perhaps): close it and try again"
+            ),
+        )),
+        Err(e) => Err(e.error),
+    }
+}
+
+/// Whether a rename failed because another handle has the target open (Windows only: access
+/// denied, a sharing or a lock violation). On Unix a rename never fails for that.
+fn held_open(e: &std::io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33))
 }
 
 /// Makes a rename in `dir` durable (on Unix a directory can be fsynced; elsewhere the rename is
@@ -60,10 +95,14 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// An I/O error in words a user acts on ("the disk is full" rather than "os error 28").
+/// Told by the error's kind, not its number: the numbers differ between platforms (Windows says
+/// a full disk with 112 or 39; its 28 is "out of paper").
 pub fn describe(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(28) => "the disk is full: free some space and try again".into(),
-        Some(13) | Some(1) => format!("permission denied ({e})"),
+    match e.kind() {
+        std::io::ErrorKind::StorageFull => "the disk is full: free some space and try again".into(),
+        std::io::ErrorKind::PermissionDenied if e.raw_os_error().is_some() => {
+            format!("permission denied ({e})")
+        }
         _ => e.to_string(),
     }
 }
@@ -98,9 +137,56 @@ mod tests {
         }
     }
 
+    /// Windows: a rename over a file that another handle has open is refused while the handle
+    /// lives (Wine and Windows alike); one that is let go within a moment is waited for.
+    #[cfg(windows)]
+    #[test]
+    fn windows_waits_for_a_reader_that_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("settings.json");
+        replace(&f, |w| w.write_all(b"old")).unwrap();
+        let reader = std::fs::File::open(&f).unwrap();
+        let letting_go = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            drop(reader);
+        });
+        replace(&f, |w| w.write_all(b"new")).unwrap();
+        letting_go.join().unwrap();
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Windows: a program that keeps the file open without sharing it (an editor, a virus
+    /// scanner) makes the replacement fail after about a second: the error names the file and
+    /// what to do, the old file is kept whole and no temporary file is left beside it.
+    #[cfg(windows)]
+    #[test]
+    fn windows_keeps_the_old_file_when_another_program_holds_it() {
+        use std::os::windows::fs::OpenOptionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("settings.json");
+        replace(&f, |w| w.write_all(b"old")).unwrap();
+        const FILE_SHARE_READ: u32 = 1;
+        let holder = std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(&f)
+            .unwrap();
+        let e = replace(&f, |w| w.write_all(b"new")).unwrap_err();
+        drop(holder);
+        let said = describe(&e);
+        assert!(
+            said.contains("another program has settings.json open"),
+            "{said}"
+        );
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
     #[test]
     fn a_full_disk_is_said_in_words() {
-        let e = std::io::Error::from_raw_os_error(28);
+        // ENOSPC on Unix, ERROR_DISK_FULL on Windows.
+        let e = std::io::Error::from_raw_os_error(if cfg!(windows) { 112 } else { 28 });
         assert!(describe(&e).contains("disk is full"));
     }
 }

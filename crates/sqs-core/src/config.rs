@@ -10,7 +10,7 @@ use crate::connection::Connection;
 use crate::CoreError;
 
 /// Overrides the config directory (tests, portable installs).
-pub const CONFIG_DIR_ENV: &str = "SQS_PILOT_CONFIG_DIR";
+pub use crate::paths::CONFIG_DIR_ENV;
 const FILE_NAME: &str = "connections.json";
 
 /// What the config file holds.
@@ -137,17 +137,7 @@ impl ConfigStore {
 
     /// The platform config dir (e.g. ~/.config/sqs-pilot), or `$SQS_PILOT_CONFIG_DIR`.
     pub fn default_dir() -> Result<PathBuf, CoreError> {
-        if let Some(d) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
-            return Ok(PathBuf::from(d));
-        }
-        directories::ProjectDirs::from("dev", "sqs-pilot", "sqs-pilot")
-            .map(|p| p.config_dir().to_path_buf())
-            .ok_or_else(|| {
-                CoreError::Config(
-                    "No home directory was found to keep the settings in. Set HOME and restart."
-                        .into(),
-                )
-            })
+        crate::paths::config_dir()
     }
 
     pub fn dir(&self) -> &Path {

@@ -165,8 +165,7 @@ impl CoreError {
                     return CoreError::Credentials(credentials_sentence(&err, &chain));
                 }
                 match source_of::<std::io::Error>(&err) {
-                    // The resolver's errors are not the OS's (getaddrinfo has its own codes).
-                    Some(io) if io.raw_os_error().is_none() => CoreError::Network(format!(
+                    Some(io) if name_not_found(io) => CoreError::Network(format!(
                         "The address of {endpoint} could not be found. Check the region or endpoint URL and your network connection."
                     )),
                     _ => CoreError::Network(match crate::proxy::proxy_named_for(endpoint) {
@@ -190,6 +189,16 @@ impl CoreError {
             SdkError::ResponseError(_) => not_sqs(endpoint),
             _ => CoreError::Internal(error_chain(&err)),
         }
+    }
+}
+
+/// Whether an I/O error is the resolver saying a name does not exist. On Unix getaddrinfo has
+/// its own codes, which reach us without an OS error number; on Windows they are Winsock's
+/// (WSAHOST_NOT_FOUND 11001, WSATRY_AGAIN 11002, WSANO_RECOVERY 11003, WSANO_DATA 11004).
+fn name_not_found(io: &std::io::Error) -> bool {
+    match io.raw_os_error() {
+        None => true,
+        Some(code) => cfg!(windows) && (11001..=11004).contains(&code),
     }
 }
 

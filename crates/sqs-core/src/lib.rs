@@ -18,6 +18,7 @@ pub mod message_files;
 pub mod message_send;
 pub mod messages;
 pub mod mfa;
+pub mod paths;
 pub mod poll;
 pub mod profiles;
 pub mod proxy;

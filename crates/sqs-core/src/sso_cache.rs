@@ -57,9 +57,7 @@ pub(crate) fn cli_time(secs: i64) -> String {
 
 /// `~/.aws/sso/cache`, where the AWS CLI and SDKs keep SSO tokens.
 pub fn default_cache_dir() -> Result<PathBuf, CoreError> {
-    let home = directories::BaseDirs::new()
-        .map(|b| b.home_dir().to_path_buf())
-        .ok_or_else(|| CoreError::Config("The home folder could not be found.".into()))?;
+    let home = crate::paths::home_dir()?;
     Ok(home.join(".aws").join("sso").join("cache"))
 }
 

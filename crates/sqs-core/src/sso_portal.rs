@@ -92,12 +92,6 @@ pub struct NewProfile {
     pub region: String,
 }
 
-fn home() -> Result<PathBuf, CoreError> {
-    directories::BaseDirs::new()
-        .map(|b| b.home_dir().to_path_buf())
-        .ok_or_else(|| CoreError::Config("The home folder could not be found.".into()))
-}
-
 /// `~/…` as the CLI reads it in AWS_CONFIG_FILE: under the home folder.
 fn expand_home(p: &str, home: &Path) -> PathBuf {
     match p.strip_prefix("~/").or_else(|| p.strip_prefix("~\\")) {
@@ -114,9 +108,9 @@ pub fn config_path() -> Result<PathBuf, CoreError> {
         .ok()
         .filter(|p| !p.is_empty())
     {
-        return Ok(expand_home(&p, &home()?));
+        return Ok(expand_home(&p, &crate::paths::home_dir()?));
     }
-    Ok(home()?.join(".aws").join("config"))
+    Ok(crate::paths::home_dir()?.join(".aws").join("config"))
 }
 
 /// What the AWS files already name, as the SDK and the CLI read them: profiles (of the config

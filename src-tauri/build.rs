@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "sso_save_profile",
     "proxy_settings",
     "save_proxy",
+    "test_proxy",
     "sandbox_status",
     "configure_sandbox",
     "reset_sandbox",

@@ -90,6 +90,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::sso::sso_save_profile,
             commands::network::proxy_settings,
             commands::network::save_proxy,
+            commands::network::test_proxy,
             commands::sandbox::sandbox_status,
             commands::sandbox::configure_sandbox,
             commands::sandbox::reset_sandbox,

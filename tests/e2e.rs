@@ -597,8 +597,12 @@ async fn locked_keychain_scenario(c: &Client, moto: &Moto, config_dir: &Path) ->
     type_into(c, "#conn-secret", "second-secret").await?;
     click(c, r#"dialog button[type="submit"]"#).await?;
     let msg = text_contains(c, r#"dialog [role="alert"]"#, "keychain").await?;
+    // Locked, not missing: the sentence says to unlock it, not to start a keychain service.
     anyhow::ensure!(
-        msg.contains("Unlock"),
+        msg.contains("keychain is locked")
+            && msg.contains("Unlock it")
+            && !msg.contains("not available")
+            && !msg.to_lowercase().contains("start it"),
         "the sentence says what to do: {msg}"
     );
     screenshot("e2e-locked-keychain.png");
@@ -920,8 +924,31 @@ async fn proxy_scenario(c: &Client, config_dir: &Path) -> Result<()> {
     text_contains(c, "dialog[open] .err", "http://").await?;
     retype(c, "#proxy-url", &proxy.url()).await?;
     type_into(c, "#proxy-username", "alice").await?;
-    type_into(c, "#proxy-password", &password).await?;
+    // "Test" before saving: a wrong password is named at its field; the right one reaches the
+    // proxy, which cannot reach AWS from here, and says so.
+    type_into(c, "#proxy-password", "wrong-password").await?;
+    click(c, "#proxy-test").await?;
+    text_contains(c, "dialog[open] .err", "refused this user name or password").await?;
+    retype(c, "#proxy-password", &password).await?;
+    click(c, "#proxy-test").await?;
+    text_contains(
+        c,
+        r#"dialog[open] [role="alert"]"#,
+        "could not reach sqs.us-east-1.amazonaws.com",
+    )
+    .await?;
+    proxy.wait_for_log("sqs.us-east-1.amazonaws.com");
+    screenshot("e2e-proxy-test.png");
     axe(c, "the network dialog").await?;
+    // Trying saved nothing.
+    for entry in std::fs::read_dir(config_dir)?.flatten() {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path())?).to_string();
+        anyhow::ensure!(
+            !text.contains(&proxy.url()),
+            "Test saved the proxy in {}",
+            entry.path().display()
+        );
+    }
     click(c, "#proxy-save").await?;
     gone(c, "dialog[open]").await?;
 

@@ -2,6 +2,7 @@
 //! environment's proxy it replaces.
 
 use sqs_core::proxy::{self, ProxyInput, ProxyView};
+use sqs_core::proxy_trial;
 use sqs_core::secrets;
 use tauri::State;
 
@@ -26,6 +27,27 @@ pub async fn proxy_settings(state: State<'_, AppState>) -> CommandResult<ProxyVi
         keychain_problem: problem,
         ..proxy::view(&cfg, has_password)
     })
+}
+
+/// Tries the proxy typed in the form, before it is saved: a tunnel to SQS in the region of the
+/// connection in use (us-east-1 when none has one). The stored password stands in for one not
+/// typed again.
+#[tauri::command]
+pub async fn test_proxy(
+    state: State<'_, AppState>,
+    input: ProxyInput,
+    region: Option<String>,
+) -> CommandResult<String> {
+    let stored = if input.password.is_none() && input.username.is_some() {
+        secrets::get(state.secrets.clone(), proxy::PASSWORD_ACCOUNT.to_string())
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
+    let target = proxy_trial::sqs_host(region.as_deref());
+    Ok(proxy_trial::try_proxy(&input, stored, &target).await?)
 }
 
 /// Saves the proxy form; every connection reconnects through the new setting.

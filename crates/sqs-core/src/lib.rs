@@ -22,6 +22,7 @@ pub mod paths;
 pub mod poll;
 pub mod profiles;
 pub mod proxy;
+pub mod proxy_trial;
 pub mod queue_admin;
 pub mod queues;
 pub mod recent;

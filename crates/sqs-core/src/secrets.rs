@@ -37,16 +37,29 @@ impl Default for KeyringStore {
     }
 }
 
+/// The keychain's error in words that say what to do. A locked keychain (its unlock prompt
+/// closed, or none could be shown) is told apart from one that is not there at all: "start
+/// gnome-keyring" is no help to someone who only has to type their password.
 fn keychain_error(e: keyring::Error) -> CoreError {
-    let hint = "Unlock your system keychain (or start it: on Linux gnome-keyring or KWallet) and try again.";
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    let locked =
+        lower.contains("locked") || lower.contains("prompt") || lower.contains("dismissed");
     match e {
+        keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) if locked => {
+            CoreError::Keychain(format!(
+                "The system keychain is locked ({text}). Unlock it (it asks for your login password) and try again."
+            ))
+        }
         keyring::Error::NoStorageAccess(inner) => CoreError::Keychain(format!(
-            "The system keychain is locked or refused access ({inner}). {hint}"
+            "The system keychain refused access ({inner}). Unlock it, or allow SQS Pilot in it, and try again."
         )),
         keyring::Error::PlatformFailure(inner) => CoreError::Keychain(format!(
-            "The system keychain is not available ({inner}). {hint}"
+            "The system keychain is not available ({inner}). Start it (on Linux gnome-keyring or KWallet; on a server, a keyring in the session) and try again."
         )),
-        other => CoreError::Keychain(format!("The system keychain failed: {other}. {hint}")),
+        other => CoreError::Keychain(format!(
+            "The system keychain failed: {other}. Try again; if it goes on, restart the keychain service."
+        )),
     }
 }
 
@@ -314,5 +327,28 @@ mod tests {
         let e = keychain_error(keyring::Error::NoStorageAccess("locked collection".into()));
         assert_eq!(e.kind(), crate::ErrorKind::Keychain);
         assert!(e.to_string().contains("Unlock"));
+    }
+
+    /// The words dbus-secret-service uses: a dismissed unlock prompt is a locked keychain (no
+    /// "start it"), a missing service is one that is not there (no "unlock it").
+    #[test]
+    fn a_locked_keychain_is_told_apart_from_a_missing_one() {
+        for said in [
+            "Secret Service: unlock prompt was dismissed",
+            "Secret Service: object locked",
+        ] {
+            let e = keychain_error(keyring::Error::NoStorageAccess(said.into())).to_string();
+            assert!(e.contains("is locked") && e.contains("Unlock it"), "{e}");
+            assert!(
+                !e.contains("Start it") && !e.contains("not available"),
+                "{e}"
+            );
+        }
+        let e = keychain_error(keyring::Error::PlatformFailure(
+            "No DBus session or Secret Service provider found".into(),
+        ))
+        .to_string();
+        assert!(e.contains("not available") && e.contains("Start it"), "{e}");
+        assert!(!e.contains("Unlock"), "{e}");
     }
 }

@@ -280,14 +280,20 @@ impl Drop for Tinyproxy {
 
 impl Tinyproxy {
     pub fn start(user: &str, password: &str) -> Tinyproxy {
+        Tinyproxy::start_allowing(user, password, &[])
+    }
+
+    /// The same, also opening tunnels (CONNECT) to `ports` besides 443.
+    pub fn start_allowing(user: &str, password: &str, ports: &[u16]) -> Tinyproxy {
         let dir = tempfile::tempdir().unwrap();
+        let more: String = ports.iter().map(|p| format!("ConnectPort {p}\n")).collect();
         let port = free_port();
         let log = dir.path().join("tinyproxy.log");
         let conf = dir.path().join("tinyproxy.conf");
         std::fs::write(
             &conf,
             format!(
-                "Port {port}\nListen 127.0.0.1\nTimeout 20\nLogFile \"{}\"\nLogLevel Info\nMaxClients 20\nAllow 127.0.0.1\nBasicAuth {user} {password}\nConnectPort 443\n",
+                "Port {port}\nListen 127.0.0.1\nTimeout 20\nLogFile \"{}\"\nLogLevel Info\nMaxClients 20\nAllow 127.0.0.1\nBasicAuth {user} {password}\nConnectPort 443\n{more}",
                 log.display()
             ),
         )

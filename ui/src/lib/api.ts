@@ -214,6 +214,8 @@ export const api = {
     call<SavedProfile>('sso_save_profile', { session, accountId, roleName, region }),
   proxySettings: () => call<ProxyView>('proxy_settings'),
   saveProxy: (input: ProxyInput) => call<ProxyView>('save_proxy', { input }),
+  /** Tries the proxy typed in the Network dialog (nothing saved): a sentence when it works. */
+  testProxy: (input: ProxyInput) => call<string>('test_proxy', { input }),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),
   configureSandbox: (settings: SandboxSettings) => call<SandboxStatus>('configure_sandbox', { settings }),
   resetSandbox: () => call<SandboxStatus>('reset_sandbox'),

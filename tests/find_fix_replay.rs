@@ -75,27 +75,6 @@ async fn visible_count(sdk: &aws_sdk_sqs::Client, url: &str) -> Result<u64> {
     Ok(get(A::ApproximateNumberOfMessages) + get(A::ApproximateNumberOfMessagesNotVisible))
 }
 
-/// Waits until the element's text, with digit grouping taken out (the locale decides it), contains
-/// `needle`.
-async fn says(c: &Client, sel: &str, needle: &str) -> Result<()> {
-    let start = Instant::now();
-    loop {
-        let text = text_of(c, sel).await?.unwrap_or_default();
-        let plain: String = text
-            .chars()
-            .filter(|ch| !matches!(ch, ',' | '\u{a0}' | '\u{202f}' | '.'))
-            .collect();
-        if plain.contains(needle) {
-            return Ok(());
-        }
-        ensure!(
-            start.elapsed() < Duration::from_secs(30),
-            "{sel} says {text:?}, expected {needle:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Scrolls the message table a screenful at a time, waiting at each step until every row in
 /// view has come from Rust, and collects each row's message id by its position (aria-rowindex).
 const SCROLL_ALL: &str = r#"

@@ -1,10 +1,16 @@
-//! Commands for dead-letter redrive: start a message move task, follow it, cancel it.
+//! Commands for dead-letter redrive: start a message move task, follow it, cancel it; move
+//! chosen messages (with progress and Stop).
 
 use sqs_core::messages::EntryOutcome;
-use sqs_core::redrive::{self, MoveItem, MoveTask};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use sqs_core::redrive::{self, MoveItem, MoveProgress, MoveTask};
 use sqs_core::transform::{self, Change, Preview, PreviewInput};
+use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::commands::jobs::Jobs;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -44,18 +50,46 @@ pub async fn cancel_redrive(
     Ok(redrive::cancel(&client, &handle).await?)
 }
 
-/// Moves chosen messages to another queue: send each first, delete it here only once it is sent.
+/// A move's progress to the window, and its stop flag from `stop_job`.
+struct MoveChannel {
+    channel: Channel<MoveProgress>,
+    stop: Arc<AtomicBool>,
+}
+
+impl redrive::MoveSink for MoveChannel {
+    fn progress(&self, p: MoveProgress) {
+        // The window may be gone (the dialog closed): the move goes on regardless.
+        let _ = self.channel.send(p);
+    }
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// Moves chosen messages to another queue: send each first, delete it here only once it is sent;
+/// in rounds, with progress to `on_progress`, stopped between two by `stop_job(job_id)`.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn move_messages(
     state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
     connection_id: String,
     from_url: String,
     to_url: String,
     items: Vec<MoveItem>,
     changes: Vec<Change>,
+    job_id: String,
+    on_progress: Channel<MoveProgress>,
 ) -> CommandResult<Vec<EntryOutcome>> {
     let client = state.client(&connection_id).await?;
-    Ok(redrive::move_selected(&client, &from_url, &to_url, items, &changes).await?)
+    let sink = MoveChannel {
+        channel: on_progress,
+        stop: jobs.flag_of(&job_id),
+    };
+    let out =
+        redrive::move_selected_with(&client, &from_url, &to_url, items, &changes, &sink).await;
+    jobs.finish(&job_id);
+    Ok(out?)
 }
 
 /// Each message before and after `changes`, as "Move to queue…" would send it (the preview).

@@ -555,3 +555,26 @@ pub fn pss_by_process(root: u32) -> Vec<(String, f64)> {
         })
         .collect()
 }
+
+/// Text with digit grouping taken out (the locale decides it: `3,000`, `3 000`, `3.000`).
+pub fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|ch| !matches!(ch, ',' | '\u{a0}' | '\u{202f}' | '.'))
+        .collect()
+}
+
+/// Waits until the element's text, with digit grouping taken out, contains `needle`.
+pub async fn says(c: &Client, sel: &str, needle: &str) -> Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        let text = text_of(c, sel).await?.unwrap_or_default();
+        if plain(&text).contains(needle) {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "{sel} says {text:?}, expected {needle:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

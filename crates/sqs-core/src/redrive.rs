@@ -124,6 +124,36 @@ pub struct MoveItem {
     pub message: OutgoingMessage,
 }
 
+/// A move's progress, as the window shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct MoveProgress {
+    /// Messages handled so far (moved, or failed and left where they were).
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Where a move says how far it is, and how it is told to stop.
+pub trait MoveSink: Send + Sync {
+    fn progress(&self, progress: MoveProgress);
+    /// Checked between rounds: true ends the move, leaving the rest where they are.
+    fn stopped(&self) -> bool;
+}
+
+struct Unwatched;
+impl MoveSink for Unwatched {
+    fn progress(&self, _: MoveProgress) {}
+    fn stopped(&self) -> bool {
+        false
+    }
+}
+
+/// Messages moved per round: each round's sends, then its deletes, then its progress.
+pub const MOVE_ROUND: usize = 100;
+
+/// What a message left out by a stop says.
+pub const STOPPED_BEFORE_MOVE: &str = "Stopped before it was moved: still where it was.";
+
 /// Moves chosen messages (from a DLQ, usually) to `to_url`, each changed by `changes` first (fix
 /// before replay; a message a change cannot apply to is not moved): each is sent first, and
 /// deleted from `from_url` only once its send succeeded. A failed send leaves the message where it was; a
@@ -131,6 +161,53 @@ pub struct MoveItem {
 /// likewise leave a copy in both — a duplicate, which SQS's at-least-once delivery allows — but
 /// never a message in neither.
 pub async fn move_selected(
+    client: &SqsClient,
+    from_url: &str,
+    to_url: &str,
+    items: Vec<MoveItem>,
+    changes: &[crate::transform::Change],
+) -> Result<Vec<EntryOutcome>, CoreError> {
+    move_selected_with(client, from_url, to_url, items, changes, &Unwatched).await
+}
+
+/// [`move_selected`] in rounds of [`MOVE_ROUND`], saying after each how far it is and stopping
+/// between two when `sink` says so: the messages not reached stay where they were, each with
+/// [`STOPPED_BEFORE_MOVE`].
+pub async fn move_selected_with(
+    client: &SqsClient,
+    from_url: &str,
+    to_url: &str,
+    items: Vec<MoveItem>,
+    changes: &[crate::transform::Change],
+    sink: &dyn MoveSink,
+) -> Result<Vec<EntryOutcome>, CoreError> {
+    let total = items.len();
+    let mut out = Vec::with_capacity(total);
+    let mut rest = items.into_iter();
+    loop {
+        if sink.stopped() {
+            out.extend(rest.map(|it| EntryOutcome {
+                message_id: it.handle.message_id,
+                ok: false,
+                error: Some(STOPPED_BEFORE_MOVE.into()),
+            }));
+            break;
+        }
+        let round: Vec<MoveItem> = rest.by_ref().take(MOVE_ROUND).collect();
+        if round.is_empty() {
+            break;
+        }
+        out.extend(move_round(client, from_url, to_url, round, changes).await?);
+        sink.progress(MoveProgress {
+            done: out.len() as u32,
+            total: total as u32,
+        });
+    }
+    Ok(out)
+}
+
+/// One round: every send (8 at a time), then the deletes of those sent.
+async fn move_round(
     client: &SqsClient,
     from_url: &str,
     to_url: &str,

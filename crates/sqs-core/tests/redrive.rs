@@ -194,3 +194,105 @@ async fn redrive_selected_sends_first_and_deletes_only_what_arrived() {
         .all(|m| m.body().unwrap().ends_with("(fixed)")));
     running.stop().await;
 }
+
+/// A move told to stop after its first round leaves every message it did not reach where it
+/// was, says so for each, and reports its progress as it goes: nothing lost, nothing doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_move_leaves_the_rest_where_they_were() {
+    use sqs_core::messages::{MessageHandle, OutgoingMessage};
+    use sqs_core::redrive::{
+        move_selected_with, MoveItem, MoveProgress, MoveSink, MOVE_ROUND, STOPPED_BEFORE_MOVE,
+    };
+    use std::sync::Mutex;
+
+    /// Stops the move once it has said how far it is the first time.
+    #[derive(Default)]
+    struct StopAfterFirst(Mutex<Vec<MoveProgress>>);
+    impl MoveSink for StopAfterFirst {
+        fn progress(&self, p: MoveProgress) {
+            self.0.lock().unwrap().push(p);
+        }
+        fn stopped(&self) -> bool {
+            !self.0.lock().unwrap().is_empty()
+        }
+    }
+
+    let running = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
+        .await
+        .expect("sandbox");
+    let client = sqs_core::client::connect_local(&running.url).await.unwrap();
+    let from = test_support::create_queue(&client.sdk, "stop-from").await;
+    let to = test_support::create_queue(&client.sdk, "stop-to").await;
+    let total = 250;
+    for i in 0..total {
+        client
+            .sdk
+            .send_message()
+            .queue_url(&from)
+            .message_body(format!("m{i}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut items = Vec::new();
+    while items.len() < total {
+        let got = client
+            .sdk
+            .receive_message()
+            .queue_url(&from)
+            .max_number_of_messages(10)
+            .visibility_timeout(120)
+            .send()
+            .await
+            .unwrap();
+        items.extend(got.messages().iter().map(|m| MoveItem {
+            handle: MessageHandle {
+                message_id: m.message_id().unwrap().into(),
+                receipt_handle: m.receipt_handle().unwrap().into(),
+            },
+            message: OutgoingMessage {
+                body: m.body().unwrap().into(),
+                ..Default::default()
+            },
+        }));
+    }
+    let sink = StopAfterFirst::default();
+    let out = move_selected_with(&client, &from, &to, items, &[], &sink)
+        .await
+        .unwrap();
+    assert_eq!(out.len(), total, "one outcome each");
+    let moved = out.iter().filter(|o| o.ok).count();
+    assert_eq!(moved, MOVE_ROUND, "one round, then the stop");
+    assert!(out
+        .iter()
+        .filter(|o| !o.ok)
+        .all(|o| o.error.as_deref() == Some(STOPPED_BEFORE_MOVE)));
+    assert_eq!(
+        *sink.0.lock().unwrap(),
+        vec![MoveProgress {
+            done: MOVE_ROUND as u32,
+            total: total as u32
+        }]
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(count(&client, &to).await, MOVE_ROUND as i64);
+    assert_eq!(
+        count(&client, &from).await,
+        (total - MOVE_ROUND) as i64,
+        "the rest are still here"
+    );
+    running.stop().await;
+}
+
+/// The window tells "stopped" from "failed" by these words: its copy must be Rust's.
+#[test]
+fn the_window_knows_the_words_of_a_stopped_move() {
+    let ui =
+        std::fs::read_to_string(test_support::workspace_root().join("ui/src/lib/move-words.ts"))
+            .unwrap();
+    assert!(
+        ui.contains(&format!("'{}'", sqs_core::redrive::STOPPED_BEFORE_MOVE)),
+        "ui/src/lib/move-words.ts does not hold {:?}",
+        sqs_core::redrive::STOPPED_BEFORE_MOVE
+    );
+}

@@ -41,6 +41,7 @@ import type { ChosenFile } from './bindings/ChosenFile';
 import type { RecentMessages } from './bindings/RecentMessages';
 import type { MoveTask } from './bindings/MoveTask';
 import type { MoveItem } from './bindings/MoveItem';
+import type { MoveProgress } from './bindings/MoveProgress';
 import type { SimSettings } from './bindings/SimSettings';
 import type { SimTick } from './bindings/SimTick';
 import type { UsageView } from './bindings/UsageView';
@@ -111,6 +112,7 @@ export type {
   RecentMessages,
   MoveTask,
   MoveItem,
+  MoveProgress,
   SimSettings,
   SimTick,
   UsageView,
@@ -302,8 +304,20 @@ export const api = {
   cancelRedrive: (connectionId: string, handle: string) => call<number>('cancel_redrive', { connectionId, handle }),
   /** Sends each message to `toUrl`, then deletes it from `fromUrl` once it arrived. */
   /** Moves chosen messages, each changed first by `changes` (none: as they are): sent, then deleted here. */
-  moveMessages: (connectionId: string, fromUrl: string, toUrl: string, items: MoveItem[], changes: Change[] = []) =>
-    call<EntryOutcome[]>('move_messages', { connectionId, fromUrl, toUrl, items, changes }),
+  /** Moves chosen messages in rounds; `onProgress` after each; `stopJob(jobId)` stops between two. */
+  moveMessages: (
+    connectionId: string,
+    fromUrl: string,
+    toUrl: string,
+    items: MoveItem[],
+    changes: Change[],
+    jobId: string,
+    onProgress: (p: MoveProgress) => void,
+  ) => {
+    const channel = new Channel<MoveProgress>();
+    channel.onmessage = onProgress;
+    return call<EntryOutcome[]>('move_messages', { connectionId, fromUrl, toUrl, items, changes, jobId, onProgress: channel });
+  },
   /** Each message before and after `changes`, as the move would send it. */
   previewChanges: (changes: Change[], messages: PreviewInput[]) => call<Preview[]>('preview_changes', { changes, messages }),
   /** Runs the simulator until `stopJob(simId)`; `onTick` gets a tick a second. */

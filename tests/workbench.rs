@@ -81,6 +81,8 @@ async fn keyboard_flow(c: &Client) -> Result<()> {
     text_contains(c, "#tour", "step 1 of 4").await?;
     text_contains(c, "#tour-title", "Create a queue").await?;
     axe(c, "the empty queue list (light)").await?;
+    // At launch the keyboard starts somewhere: on an empty list, the button that creates a queue.
+    focus_on(c, "#create-first").await?;
 
     // Create my-queue with visibility 45 s and retention 2 days, by keyboard.
     press(c, &format!("{CTRL}{SHIFT}n{RELEASE}"), "Ctrl+Shift+N").await?;
@@ -248,6 +250,17 @@ async fn keyboard_flow(c: &Client) -> Result<()> {
     text_contains(c, "#msg-outcome", "3 deleted.").await?;
     let left = attributes(&sdk, &url).await?;
     assert_eq!(left[&A::ApproximateNumberOfMessages], "0");
+
+    // Alt+← goes back to the list, to the queue's row; "?" lists every shortcut; Esc closes it.
+    press(c, &format!("{ALT}\u{E012}{RELEASE}"), "Alt+←").await?;
+    focus_on(c, r#"[data-queue-name="my-queue"] .qname"#).await?;
+    press(c, "?", "?").await?;
+    text_contains(c, "#shortcuts", "Back to the queue list").await?;
+    text_contains(c, "#shortcuts", "Poll, or stop a poll").await?;
+    axe(c, "the keyboard shortcuts (light)").await?;
+    screenshot("workbench-shortcuts.png");
+    press(c, ESCAPE, "Esc").await?;
+    gone(c, "#shortcuts").await?;
     Ok(())
 }
 

@@ -51,7 +51,8 @@ pub fn replace(
 
 /// Renames the finished temporary file over `path`. On Windows a rename over a file another
 /// program has open is refused (an editor, a virus scanner or the search indexer holds it for a
-/// moment): it is tried again for about a second, then refused with a sentence that says so.
+/// moment): it is tried again for about a second, then refused with a sentence that says so
+/// (Windows says "access denied" for a read-only file too, so the sentence names both).
 /// Either way the temporary file is gone when this returns with an error.
 fn persist(mut tmp: tempfile::NamedTempFile, path: &Path, name: &str) -> std::io::Result<()> {
     let mut wait = std::time::Duration::from_millis(10);
@@ -71,7 +72,7 @@ fn persist(mut tmp: tempfile::NamedTempFile, path: &Path, name: &str) -> std::io
         Err(e) if held_open(&e.error) => Err(std::io::Error::new(
             e.error.kind(),
             format!(
-                "another program has {name} open (an editor or a virus scanner, perhaps): close it and try again"
+                "{name} could not be replaced: another program may have it open (an editor or a virus scanner), or it is read-only. Close that program or clear the file's read-only mark, and try again"
             ),
         )),
         Err(e) => Err(e.error),
@@ -176,7 +177,7 @@ mod tests {
         drop(holder);
         let said = describe(&e);
         assert!(
-            said.contains("another program has settings.json open"),
+            said.contains("settings.json could not be replaced: another program may have it open"),
             "{said}"
         );
         assert_eq!(std::fs::read_to_string(&f).unwrap(), "old");

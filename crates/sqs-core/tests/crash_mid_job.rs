@@ -7,12 +7,13 @@
 //! - a bulk import: the note it kept on disk says up to which line everything was handled, and
 //!   every one of those lines is in the queue.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sqs_core::messages::{MessageHandle, OutgoingMessage};
-use sqs_core::redrive::{move_selected, MoveItem};
+use sqs_core::redrive::move_selected;
 use sqs_core::transform::Change;
 
 /// The order id of a body `{"id": "m7", …}`.
@@ -177,28 +178,7 @@ async fn child_mover() {
         parts.next().unwrap(),
     );
     let client = sqs_core::client::connect_local(url).await.unwrap();
-    let mut items = Vec::new();
-    while items.len() < MESSAGES {
-        let got = client
-            .sdk
-            .receive_message()
-            .queue_url(dlq)
-            .max_number_of_messages(10)
-            .visibility_timeout(3)
-            .send()
-            .await
-            .unwrap();
-        items.extend(got.messages().iter().map(|m| MoveItem {
-            handle: MessageHandle {
-                message_id: m.message_id().unwrap().into(),
-                receipt_handle: m.receipt_handle().unwrap().into(),
-            },
-            message: OutgoingMessage {
-                body: m.body().unwrap().into(),
-                ..Default::default()
-            },
-        }));
-    }
+    let items = common::receive_move_items(&client, dlq, MESSAGES, 3).await;
     let fix = [Change::SetField {
         path: "status".into(),
         value: "\"retry\"".into(),

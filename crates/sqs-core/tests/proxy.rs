@@ -3,26 +3,16 @@
 //! requests to the sandbox on this computer never do; a wrong password is an error that says so.
 //! One test: the proxy setting and the environment are the process's.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{endpoint_connection, example_secret};
 use sqs_core::client;
-use sqs_core::connection::{Connection, ConnectionSettings, KeyPair, Secret};
+use sqs_core::connection::{Connection, ConnectionSettings, Secret};
 use sqs_core::proxy::{self, AppProxy, ProxySettings};
 use sqs_core::queues;
 use test_support::{own_address, Moto, Tinyproxy};
-
-fn endpoint(url: &str) -> Connection {
-    Connection {
-        id: "remote".into(),
-        name: "Remote".into(),
-        settings: ConnectionSettings::Endpoint {
-            url: url.into(),
-            region: "us-east-1".into(),
-            access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
-        },
-        secret_account: None,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_go_through_the_proxy_except_to_this_computer() {
@@ -33,11 +23,7 @@ async fn requests_go_through_the_proxy_except_to_this_computer() {
     let sandbox = sqs_sandbox::start(sqs_sandbox::Config::default(), "127.0.0.1", 0)
         .await
         .unwrap();
-    let secret = KeyPair {
-        secret_access_key: Secret::new("secret"),
-        session_token: None,
-    }
-    .encode();
+    let secret = example_secret();
 
     // The app's proxy setting, with its credentials.
     proxy::set_app_proxy(Some(AppProxy {
@@ -48,7 +34,7 @@ async fn requests_go_through_the_proxy_except_to_this_computer() {
         },
         password: Some(Secret::new("s3cret-pass")),
     }));
-    let c = client::connect(&endpoint(&remote), Some(&secret))
+    let c = client::connect(&endpoint_connection(&remote), Some(&secret))
         .await
         .unwrap();
     let listed = queues::list_queues(&c, None).await.unwrap();
@@ -85,7 +71,7 @@ async fn requests_go_through_the_proxy_except_to_this_computer() {
         },
         password: Some(Secret::new("wrong")),
     }));
-    let c = client::connect(&endpoint(&remote), Some(&secret))
+    let c = client::connect(&endpoint_connection(&remote), Some(&secret))
         .await
         .unwrap();
     let refused = queues::list_queues(&c, None).await;
@@ -98,7 +84,7 @@ async fn requests_go_through_the_proxy_except_to_this_computer() {
         "HTTP_PROXY",
         format!("http://alice:s3cret-pass@127.0.0.1:{}", proxy.port),
     );
-    let c = client::connect(&endpoint(&remote), Some(&secret))
+    let c = client::connect(&endpoint_connection(&remote), Some(&secret))
         .await
         .unwrap();
     assert_eq!(queues::list_queues(&c, None).await.unwrap().len(), 1);
@@ -112,7 +98,7 @@ async fn requests_go_through_the_proxy_except_to_this_computer() {
     }
     std::env::set_var("NO_PROXY", own_address());
     let after = proxy.log().matches(&remote).count();
-    let c = client::connect(&endpoint(&remote), Some(&secret))
+    let c = client::connect(&endpoint_connection(&remote), Some(&secret))
         .await
         .unwrap();
     assert_eq!(queues::list_queues(&c, None).await.unwrap().len(), 1);

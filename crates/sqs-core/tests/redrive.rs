@@ -3,6 +3,8 @@
 //! message in exactly one of the two queues, and a second task on the same DLQ is explained.
 //! Redrive of selected messages with injected send failures leaves each in exactly one queue.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use sqs_core::client::SqsClient;
@@ -199,9 +201,8 @@ async fn redrive_selected_sends_first_and_deletes_only_what_arrived() {
 /// was, says so for each, and reports its progress as it goes: nothing lost, nothing doubled.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_move_leaves_the_rest_where_they_were() {
-    use sqs_core::messages::{MessageHandle, OutgoingMessage};
     use sqs_core::redrive::{
-        move_selected_with, MoveItem, MoveProgress, MoveSink, MOVE_ROUND, STOPPED_BEFORE_MOVE,
+        move_selected_with, MoveProgress, MoveSink, MOVE_ROUND, STOPPED_BEFORE_MOVE,
     };
     use std::sync::Mutex;
 
@@ -234,28 +235,7 @@ async fn a_stopped_move_leaves_the_rest_where_they_were() {
             .await
             .unwrap();
     }
-    let mut items = Vec::new();
-    while items.len() < total {
-        let got = client
-            .sdk
-            .receive_message()
-            .queue_url(&from)
-            .max_number_of_messages(10)
-            .visibility_timeout(120)
-            .send()
-            .await
-            .unwrap();
-        items.extend(got.messages().iter().map(|m| MoveItem {
-            handle: MessageHandle {
-                message_id: m.message_id().unwrap().into(),
-                receipt_handle: m.receipt_handle().unwrap().into(),
-            },
-            message: OutgoingMessage {
-                body: m.body().unwrap().into(),
-                ..Default::default()
-            },
-        }));
-    }
+    let items = common::receive_move_items(&client, &from, total, 120).await;
     let sink = StopAfterFirst::default();
     let out = move_selected_with(&client, &from, &to, items, &[], &sink)
         .await

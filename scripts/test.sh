@@ -71,5 +71,4 @@ step "Benchmark script, quick mode (keeps make bench from rotting; its figures m
   bash bench/app.sh --quick
 
 printf '\n'
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
-     END { printf "rust tests: %d passed, %d failed\n", p, f }' "$results"
+awk -v label="rust tests" -f scripts/sum-tests.awk "$results"

@@ -52,5 +52,4 @@ run -p sqs-core --lib --test batch_failures --test bulk --test crash_mid_job --t
 # Credential Manager, for real: store, read and delete a secret.
 run -p sqs-core --test keychain_roundtrip -- --ignored
 
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
-     END { printf "windows tests (wine): %d passed, %d failed\n", p, f; exit (f > 0 || p == 0) }' "$results"
+awk -v label="windows tests (wine)" -v strict=1 -f scripts/sum-tests.awk "$results"

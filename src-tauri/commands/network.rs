@@ -29,15 +29,10 @@ pub async fn proxy_settings(state: State<'_, AppState>) -> CommandResult<ProxyVi
     })
 }
 
-/// Tries the proxy typed in the form, before it is saved: a tunnel to SQS in the region of the
-/// connection in use (us-east-1 when none has one). The stored password stands in for one not
-/// typed again.
+/// Tries the proxy typed in the form, before it is saved: a tunnel to SQS in us-east-1 (the
+/// dialog belongs to no connection). The stored password stands in for one not typed again.
 #[tauri::command]
-pub async fn test_proxy(
-    state: State<'_, AppState>,
-    input: ProxyInput,
-    region: Option<String>,
-) -> CommandResult<String> {
+pub async fn test_proxy(state: State<'_, AppState>, input: ProxyInput) -> CommandResult<String> {
     let stored = if input.password.is_none() && input.username.is_some() {
         secrets::get(state.secrets.clone(), proxy::PASSWORD_ACCOUNT.to_string())
             .await
@@ -46,7 +41,7 @@ pub async fn test_proxy(
     } else {
         None
     };
-    let target = proxy_trial::sqs_host(region.as_deref());
+    let target = proxy_trial::sqs_host(None);
     Ok(proxy_trial::try_proxy(&input, stored, &target).await?)
 }
 
